@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Outcome } from '../pool/outcome.js';
+import type { SseItem } from '../upstream/sseParser.js';
+import { extractUsage } from '../upstream/usage.js';
+import type { Failover, FailoverResult, UpstreamPlan } from './failover.js';
+import { googleError, sendGoogleError } from './googleErrors.js';
+import { readBody, sendText, writeChunk } from './httpIo.js';
+import type { RequestRecord } from './requestRecord.js';
+
+/**
+ * The native Gemini surface: bodies go upstream unchanged and answers come
+ * back as they arrive. The client's own key (header, `?key=` or Authorization)
+ * never goes upstream: only an allow-list of headers does.
+ */
+export const MODEL_ACTIONS = new Set(['generateContent', 'streamGenerateContent', 'countTokens', 'embedContent', 'batchEmbedContents']);
+const GENERATING_ACTIONS = new Set(['generateContent', 'streamGenerateContent']);
+const FORWARDED_HEADERS = ['content-type', 'x-goog-api-client', 'x-server-timeout'];
+
+export interface NativeRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  query: URLSearchParams;
+  signal: AbortSignal;
+}
+
+export interface NativeDeps {
+  failover: Failover;
+  maxBodyBytes: number;
+}
+
+export async function handleModelAction(
+  deps: NativeDeps,
+  request: NativeRequest,
+  version: string,
+  model: string,
+  action: string,
+): Promise<RequestRecord> {
+  const record: RequestRecord = { surface: 'native', method: 'POST', path: `/${version}/models/${model}:${action}`, model, status: 0, attempts: 0 };
+  const body = await readBody(request.req, deps.maxBodyBytes);
+  const stream = action === 'streamGenerateContent';
+  const clientWantsSse = request.query.get('alt') === 'sse';
+  const query = forwardedQuery(request.query, stream ? { alt: 'sse' } : {});
+  const plan: UpstreamPlan = {
+    model,
+    stream,
+    expectsCandidates: GENERATING_ACTIONS.has(action),
+    request: { method: 'POST', pathAndQuery: `/${version}/models/${model}:${action}${query}`, headers: forwardedHeaders(request.req), body },
+  };
+  const result = await deps.failover.run(plan, request.signal);
+  await deliver(request.res, result, { arrayMode: stream && !clientWantsSse });
+  return withResult(record, result);
+}
+
+/** GET /v1beta/models and /v1beta/models/{id}: passed through with a pool key. */
+export async function handleModelsGet(deps: NativeDeps, request: NativeRequest, version: string, model?: string): Promise<RequestRecord> {
+  const path = model ? `/${version}/models/${model}` : `/${version}/models`;
+  const record: RequestRecord = { surface: 'native', method: 'GET', path, model, status: 0, attempts: 0 };
+  const plan: UpstreamPlan = {
+    model: '',
+    stream: false,
+    expectsCandidates: false,
+    request: { method: 'GET', pathAndQuery: path + forwardedQuery(request.query, {}), headers: forwardedHeaders(request.req) },
+  };
+  const result = await deps.failover.run(plan, request.signal);
+  await deliver(request.res, result, { arrayMode: false });
+  return withResult(record, result);
+}
+
+async function deliver(res: ServerResponse, result: FailoverResult, options: { arrayMode: boolean }): Promise<void> {
+  switch (result.kind) {
+    case 'unary':
+      sendText(res, result.status, result.body, result.contentType);
+      return;
+    case 'stream':
+      result.finish(options.arrayMode ? await pipeAsArray(res, result) : await pipeSse(res, result));
+      return;
+    case 'upstreamError':
+      sendGoogleError(res, result.status, result.error, { arrayMode: options.arrayMode });
+      return;
+    case 'noKey':
+      sendGoogleError(res, result.status, googleError(result.status, result.message), {
+        retryAfterS: result.retryAfterS,
+        arrayMode: options.arrayMode,
+      });
+      return;
+    case 'cancelled':
+      res.destroy();
+      return;
+  }
+}
+
+type StreamResult = Extract<FailoverResult, { kind: 'stream' }>;
+
+/** SSE pass-through: the bytes Gemini sent, chunk by chunk, as they arrive. */
+async function pipeSse(res: ServerResponse, result: StreamResult): Promise<Outcome> {
+  res.writeHead(result.status, sseHeaders());
+  try {
+    for (const chunk of result.stream.head) await writeChunk(res, chunk);
+    for await (const chunk of result.stream.rest()) await writeChunk(res, chunk);
+  } catch (error) {
+    return endBrokenStream(res, error, (message) => `data: ${JSON.stringify({ error: googleError(502, message) })}\r\n\r\n`);
+  }
+  res.end();
+  return { kind: 'success', usage: extractUsage(result.stream.tailText()) };
+}
+
+/** streamGenerateContent without alt=sse: Gemini's streamed JSON array, built from the SSE events. */
+async function pipeAsArray(res: ServerResponse, result: StreamResult): Promise<Outcome> {
+  res.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8', 'cache-control': 'no-cache' });
+  let first = true;
+  const writeItems = async (items: SseItem[]) => {
+    for (const item of items) {
+      const json = item.kind === 'data' ? item.data : item.text;
+      await writeChunk(res, `${first ? '[' : '\r\n,'}${json}`);
+      first = false;
+    }
+  };
+  const { stream } = result;
+  try {
+    await writeItems(stream.firstItems);
+    for await (const chunk of stream.rest()) await writeItems(stream.parser.push(stream.decode(chunk)));
+    await writeItems(stream.parser.end());
+  } catch (error) {
+    return endBrokenStream(res, error, (message) => `${first ? '[' : '\r\n,'}${JSON.stringify({ error: googleError(502, message) })}]`);
+  }
+  res.end(first ? '[]' : ']');
+  return { kind: 'success', usage: extractUsage(stream.tailText()) };
+}
+
+/** The upstream failed after the client got bytes: say so in-band and close (no retry is possible now). */
+function endBrokenStream(res: ServerResponse, error: unknown, frame: (message: string) => string): Outcome {
+  if (res.destroyed) return { kind: 'cancelled' };
+  const code = (error as { code?: string }).code ?? 'STREAM_ERROR';
+  res.end(frame(`The upstream stream failed after it started (${code}).`));
+  return { kind: 'transient', reason: code, message: `stream broke after it started (${code})` };
+}
+
+function sseHeaders(): Record<string, string> {
+  return { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
+}
+
+function forwardedHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  for (const name of FORWARDED_HEADERS) {
+    const value = req.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+/** The client's query minus its own key; `overrides` win. */
+function forwardedQuery(query: URLSearchParams, overrides: Record<string, string>): string {
+  const forwarded = new URLSearchParams();
+  for (const [name, value] of query) {
+    if (name !== 'key' && !(name in overrides)) forwarded.append(name, value);
+  }
+  for (const [name, value] of Object.entries(overrides)) forwarded.set(name, value);
+  const text = forwarded.toString();
+  return text ? `?${text}` : '';
+}
+
+function withResult(record: RequestRecord, result: FailoverResult): RequestRecord {
+  record.attempts = result.attempts;
+  record.keyMasked = result.keyMasked;
+  record.upstreamMs = result.upstreamMs;
+  record.status = result.kind === 'cancelled' ? 499 : result.status;
+  if (result.kind === 'noKey') record.error = result.message;
+  if (result.kind === 'upstreamError') record.error = result.error.message;
+  return record;
+}

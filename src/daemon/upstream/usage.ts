@@ -1,0 +1,37 @@
+import type { TokenUsage } from '../pool/outcome.js';
+
+/**
+ * Token usage from the last `usageMetadata` object in a Gemini body or SSE
+ * tail, without parsing the rest of the body (it passes through unchanged).
+ * Stream usage is cumulative, so the last one is the total.
+ */
+export function extractUsage(text: string): TokenUsage | undefined {
+  const at = text.lastIndexOf('"usageMetadata"');
+  if (at < 0) return undefined;
+  const open = text.indexOf('{', at);
+  if (open < 0) return undefined;
+  let depth = 0;
+  for (let i = open; i < text.length; i += 1) {
+    const char = text.charCodeAt(i);
+    if (char === 123 /* { */) depth += 1;
+    else if (char === 125 /* } */ && --depth === 0) return usageFrom(text.slice(open, i + 1));
+  }
+  return undefined;
+}
+
+function usageFrom(json: string): TokenUsage | undefined {
+  try {
+    const usage = JSON.parse(json) as Record<string, unknown>;
+    return {
+      prompt: numberOr0(usage.promptTokenCount) + numberOr0(usage.toolUsePromptTokenCount),
+      completion: numberOr0(usage.candidatesTokenCount),
+      thoughts: numberOr0(usage.thoughtsTokenCount),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function numberOr0(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
