@@ -5,7 +5,10 @@ import type { Config } from './config/schema.js';
 import { PoolError } from './errors.js';
 import { KeyPool, type KeyInput } from './pool/keyPool.js';
 import { Failover } from './proxy/failover.js';
-import { createProxyServer, type OpenAISurface } from './proxy/server.js';
+import { createImageFetcher } from './proxy/imageFetcher.js';
+import { ModelCatalog } from './proxy/modelCatalog.js';
+import { createOpenAISurface } from './proxy/openaiSurface.js';
+import { createProxyServer } from './proxy/server.js';
 import { Rechecker } from './recheck.js';
 import { UpstreamClient } from './upstream/upstreamClient.js';
 
@@ -21,8 +24,6 @@ export interface DaemonDeps {
   log: Logger;
   /** Injected in tests (e.g. to reach Pacific midnight); Date.now otherwise. */
   clock?: () => number;
-  /** The OpenAI surface, built by the caller from the same pieces (see openai/). */
-  openai?: (pieces: { pool: KeyPool; failover: Failover; client: UpstreamClient }) => OpenAISurface;
 }
 
 export interface RunningDaemon {
@@ -66,7 +67,14 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     failover,
     log,
     maxBodyBytes: MAX_BODY_BYTES,
-    openai: deps.openai?.({ pool, failover, client }),
+    openai: createOpenAISurface({
+      failover,
+      catalog: new ModelCatalog(failover, config.openai.models_cache_ms, clock),
+      aliases: config.openai.aliases,
+      fetchImage: createImageFetcher({ maxBytes: config.openai.image_max_bytes, timeoutMs: config.openai.image_timeout_ms }),
+      maxBodyBytes: MAX_BODY_BYTES,
+      clock,
+    }),
   });
   const port = await listen(server, config.host, config.port);
   const rechecker = new Rechecker(pool, client, { intervalMs: config.recheck.interval_ms, model: config.recheck.model, clock }, log);

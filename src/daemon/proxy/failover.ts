@@ -61,7 +61,8 @@ export class Failover {
     let lastTransient: { status: number; error: GoogleError } | undefined;
     let waitedMs = 0;
     let last: Attempted = { attempts: 0 };
-    while (tried.size < this.settings.maxAttempts) {
+    let attempts = 0;
+    while (attempts < this.settings.maxAttempts) {
       if (signal.aborted) return { ...last, kind: 'cancelled' };
       const acquired = this.pool.acquire(plan.model, tried);
       if (!acquired.ok) {
@@ -69,13 +70,16 @@ export class Failover {
         const waitMs = acquired.retryAt === undefined ? Infinity : Math.max(acquired.retryAt - this.settings.clock(), 1);
         if (waitMs > this.settings.maxWaitMs - waitedMs) return this.noKey(plan, acquired.reason, acquired.retryAt, last);
         // The soonest recovery is close: waiting beats failing the client.
+        // A key that has recovered may be tried again by this request.
         await sleep(waitMs, undefined, { signal }).catch(() => undefined);
         waitedMs += waitMs;
+        tried.clear();
         continue;
       }
       const { lease } = acquired;
       tried.add(lease.keyId);
-      last = { attempts: tried.size, keyMasked: lease.masked };
+      attempts += 1;
+      last = { attempts, keyMasked: lease.masked };
       const result = await this.attempt(plan, lease, signal, last);
       if ('done' in result) return result.done;
       if (result.retry) lastTransient = result.retry;

@@ -5,7 +5,7 @@ import { extractUsage } from '../upstream/usage.js';
 import type { Failover, FailoverResult, UpstreamPlan } from './failover.js';
 import { googleError, sendGoogleError } from './googleErrors.js';
 import { readBody, sendText, writeChunk } from './httpIo.js';
-import type { RequestRecord } from './requestRecord.js';
+import { recordResult, type RequestRecord } from './requestRecord.js';
 
 /**
  * The native Gemini surface: bodies go upstream unchanged and answers come
@@ -44,16 +44,16 @@ export async function handleModelAction(
     model,
     stream,
     expectsCandidates: GENERATING_ACTIONS.has(action),
-    request: { method: 'POST', pathAndQuery: `/${version}/models/${model}:${action}${query}`, headers: forwardedHeaders(request.req), body },
+    request: { method: 'POST', pathAndQuery: `/${version}/models/${encodeURIComponent(model)}:${action}${query}`, headers: forwardedHeaders(request.req), body },
   };
   const result = await deps.failover.run(plan, request.signal);
   await deliver(request.res, result, { arrayMode: stream && !clientWantsSse });
-  return withResult(record, result);
+  return recordResult(record, result);
 }
 
 /** GET /v1beta/models and /v1beta/models/{id}: passed through with a pool key. */
 export async function handleModelsGet(deps: NativeDeps, request: NativeRequest, version: string, model?: string): Promise<RequestRecord> {
-  const path = model ? `/${version}/models/${model}` : `/${version}/models`;
+  const path = model ? `/${version}/models/${encodeURIComponent(model)}` : `/${version}/models`;
   const record: RequestRecord = { surface: 'native', method: 'GET', path, model, status: 0, attempts: 0 };
   const plan: UpstreamPlan = {
     model: '',
@@ -63,7 +63,7 @@ export async function handleModelsGet(deps: NativeDeps, request: NativeRequest, 
   };
   const result = await deps.failover.run(plan, request.signal);
   await deliver(request.res, result, { arrayMode: false });
-  return withResult(record, result);
+  return recordResult(record, result);
 }
 
 async function deliver(res: ServerResponse, result: FailoverResult, options: { arrayMode: boolean }): Promise<void> {
@@ -135,7 +135,7 @@ function endBrokenStream(res: ServerResponse, error: unknown, frame: (message: s
   return { kind: 'transient', reason: code, message: `stream broke after it started (${code})` };
 }
 
-function sseHeaders(): Record<string, string> {
+export function sseHeaders(): Record<string, string> {
   return { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 }
 
@@ -157,14 +157,4 @@ function forwardedQuery(query: URLSearchParams, overrides: Record<string, string
   for (const [name, value] of Object.entries(overrides)) forwarded.set(name, value);
   const text = forwarded.toString();
   return text ? `?${text}` : '';
-}
-
-function withResult(record: RequestRecord, result: FailoverResult): RequestRecord {
-  record.attempts = result.attempts;
-  record.keyMasked = result.keyMasked;
-  record.upstreamMs = result.upstreamMs;
-  record.status = result.kind === 'cancelled' ? 499 : result.status;
-  if (result.kind === 'noKey') record.error = result.message;
-  if (result.kind === 'upstreamError') record.error = result.error.message;
-  return record;
 }

@@ -1,3 +1,5 @@
+import type { FailoverResult } from './failover.js';
+
 /**
  * What the pipeline knows about one finished request: logged as one line,
  * and (later) kept in the recent-requests ring and in metrics.
@@ -12,4 +14,15 @@ export interface RequestRecord {
   keyMasked?: string;
   upstreamMs?: number;
   error?: string;
+}
+
+/** Fills a record from what the failover loop came to. */
+export function recordResult(record: RequestRecord, result: FailoverResult): RequestRecord {
+  record.attempts = result.attempts;
+  record.keyMasked = result.keyMasked;
+  record.upstreamMs = result.upstreamMs;
+  record.status = result.kind === 'cancelled' ? 499 : result.status;
+  if (result.kind === 'noKey') record.error = result.message;
+  if (result.kind === 'upstreamError') record.error = result.error.message;
+  return record;
 }
