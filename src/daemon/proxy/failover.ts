@@ -101,7 +101,7 @@ export class Failover {
       if (response.statusCode < 200 || response.statusCode >= 300) return await this.rejected(response, lease, info);
       return plan.stream ? await this.streamed(response, lease, info) : await this.answered(plan, response, lease, info);
     } catch (error) {
-      response.body.destroy();
+      response.body.on('error', () => undefined).destroy();
       return this.failed(lease, signal.aborted ? { kind: 'cancelled' } : classifyNetworkError(error), info);
     }
   }

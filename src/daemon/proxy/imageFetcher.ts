@@ -16,12 +16,12 @@ export function createImageFetcher(options: { maxBytes: number; timeoutMs: numbe
       throw new TranslateError(`could not fetch an image_url (${(error as { code?: string }).code ?? 'network error'})`, 'messages');
     }
     if (response.statusCode !== 200) {
-      response.body.destroy();
+      void response.body.dump().catch(() => undefined);
       throw new TranslateError(`could not fetch an image_url: HTTP ${response.statusCode}`, 'messages');
     }
     const declared = Number(response.headers['content-length']);
     if (declared > options.maxBytes) {
-      response.body.destroy();
+      void response.body.dump().catch(() => undefined);
       throw new TranslateError(`an image_url is larger than ${options.maxBytes} bytes`, 'messages');
     }
     const chunks: Buffer[] = [];
@@ -29,7 +29,7 @@ export function createImageFetcher(options: { maxBytes: number; timeoutMs: numbe
     for await (const chunk of response.body) {
       size += chunk.length;
       if (size > options.maxBytes) {
-        response.body.destroy();
+        void response.body.dump().catch(() => undefined);
         throw new TranslateError(`an image_url is larger than ${options.maxBytes} bytes`, 'messages');
       }
       chunks.push(chunk);

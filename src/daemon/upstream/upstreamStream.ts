@@ -61,7 +61,8 @@ export class UpstreamStream {
   /** Stops reading: the upstream request is aborted by the caller's signal; this ends the iterator. */
   async cancel(): Promise<void> {
     this.ended = true;
-    await this.iterator.return?.();
+    // Ending early makes undici report "Request aborted": expected here, not an error.
+    await this.iterator.return?.().catch(() => undefined);
   }
 
   private remember(chunk: Buffer, head?: Buffer[]): void {
