@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defaultConfig } from '../daemon/config/schema.js';
 import { createLogger } from '../daemon/log.js';
 import { startDaemon } from '../daemon/run.js';
@@ -18,7 +21,7 @@ export async function runDemo(args: { host: string; port: string }): Promise<num
     config.port = Number(args.port);
     config.upstream.base_url = fake.url;
     config.recheck.interval_ms = 30_000;
-    config.data_dir = `${process.env.TMPDIR ?? '/tmp'}/gemini-pool-demo`;
+    config.data_dir = mkdtempSync(join(tmpdir(), 'gemini-pool-demo-'));
     const log = createLogger(config.log.level, config.log.format);
     const daemon = await startDaemon({ config, keys: DEMO_KEYS, log });
     printBanner(daemon.url, fake.url);

@@ -36,6 +36,13 @@ export class Rechecker {
 
   stop(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Picks up a new interval after a config reload. */
+  restart(): void {
+    this.stop();
+    this.start();
   }
 
   /** Probes every key that is invalid or backing off. */

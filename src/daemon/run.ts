@@ -1,8 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { FileWatcher } from './config/fileWatcher.js';
 import type { Config } from './config/schema.js';
 import { PoolError } from './errors.js';
+import { failoverSettings, openaiSettings, poolOptions, recheckSettings, type LiveConfig } from './liveSettings.js';
 import { KeyPool, type KeyInput } from './pool/keyPool.js';
 import { Failover } from './proxy/failover.js';
 import { createImageFetcher } from './proxy/imageFetcher.js';
@@ -10,13 +13,16 @@ import { ModelCatalog } from './proxy/modelCatalog.js';
 import { createOpenAISurface } from './proxy/openaiSurface.js';
 import { createProxyServer } from './proxy/server.js';
 import { Rechecker } from './recheck.js';
+import { Reloader, restartOnlyChanges, type ConfigSources } from './reloader.js';
+import { StateStore } from './store/stateStore.js';
 import { UpstreamClient } from './upstream/upstreamClient.js';
 
 /**
- * The composition root: wires config, key pool, upstream client, failover,
- * HTTP server and recheck. Nothing else constructs these.
+ * The composition root: wires config, key pool, state store, upstream client,
+ * failover, HTTP server, recheck and hot reload. Nothing else constructs these.
  */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface DaemonDeps {
   config: Config;
@@ -24,6 +30,8 @@ export interface DaemonDeps {
   log: Logger;
   /** Injected in tests (e.g. to reach Pacific midnight); Date.now otherwise. */
   clock?: () => number;
+  /** Where config and keys came from; without it (demo, tests) nothing is watched or reloaded from disk. */
+  sources?: ConfigSources;
 }
 
 export interface RunningDaemon {
@@ -31,67 +39,103 @@ export interface RunningDaemon {
   port: number;
   pool: KeyPool;
   rechecker: Rechecker;
+  reloader?: Reloader;
   server: Server;
-  close(): Promise<void>;
+  config(): Config;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, saves state. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
-  const { config, log } = deps;
+  const { log } = deps;
+  const live: LiveConfig = { current: deps.config };
   const clock = deps.clock ?? Date.now;
-  const pool = new KeyPool({
-    strategy: config.pool.strategy,
-    maxFailures: config.pool.max_failures,
-    backoffMs: config.pool.backoff_ms,
-    backoffMaxMs: config.pool.backoff_max_ms,
-    clock,
+  const pool = new KeyPool(poolOptions(live, clock));
+  const { store, keys: history } = await StateStore.open({
+    dataDir: live.current.data_dir,
+    flushMs: live.current.state.flush_ms,
+    log,
+    collect: () => pool.exportState(live.current.state.forget_after_days * DAY_MS),
   });
+  pool.loadHistory(history);
   pool.setKeys(deps.keys);
+  pool.onChange(() => store.markDirty());
   const client = new UpstreamClient({
-    baseUrl: config.upstream.base_url,
-    proxy: config.upstream.proxy,
-    connectTimeoutMs: config.upstream.connect_timeout_ms,
-    firstByteTimeoutMs: config.upstream.first_byte_timeout_ms,
-    streamIdleTimeoutMs: config.upstream.stream_idle_timeout_ms,
-    connections: config.upstream.connections,
+    baseUrl: live.current.upstream.base_url,
+    proxy: live.current.upstream.proxy,
+    connectTimeoutMs: live.current.upstream.connect_timeout_ms,
+    firstByteTimeoutMs: live.current.upstream.first_byte_timeout_ms,
+    streamIdleTimeoutMs: live.current.upstream.stream_idle_timeout_ms,
+    connections: live.current.upstream.connections,
   });
-  const failover = new Failover(pool, client, {
-    maxAttempts: config.retry.max_attempts,
-    maxWaitMs: config.retry.max_wait_ms,
-    retryEmptyResponses: config.retry.empty_responses,
-    dailyThresholdS: config.pool.daily_quota_threshold_s,
-    defaultQuotaCooldownMs: config.pool.quota_cooldown_ms,
-    clock,
-  });
-  const server = createProxyServer({
+  const failover = new Failover(pool, client, failoverSettings(live, clock));
+  const openai = openaiSettings(live);
+  const proxy = createProxyServer({
     pool,
     failover,
     log,
     maxBodyBytes: MAX_BODY_BYTES,
     openai: createOpenAISurface({
       failover,
-      catalog: new ModelCatalog(failover, config.openai.models_cache_ms, clock),
-      aliases: config.openai.aliases,
-      fetchImage: createImageFetcher({ maxBytes: config.openai.image_max_bytes, timeoutMs: config.openai.image_timeout_ms }),
+      catalog: new ModelCatalog(failover, openai, clock),
+      get aliases() {
+        return openai.aliases;
+      },
+      fetchImage: createImageFetcher(openai),
       maxBodyBytes: MAX_BODY_BYTES,
       clock,
     }),
   });
-  const port = await listen(server, config.host, config.port);
-  const rechecker = new Rechecker(pool, client, { intervalMs: config.recheck.interval_ms, model: config.recheck.model, clock }, log);
+  const port = await listen(proxy.server, live.current.host, live.current.port).catch(async (error) => {
+    await store.close();
+    throw error;
+  });
+  const rechecker = new Rechecker(pool, client, recheckSettings(live, clock), log);
   rechecker.start();
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const applyConfig = (config: Config) => {
+    const notes = restartOnlyChanges(live.current, config);
+    live.current = config;
+    log.level = config.log.level;
+    rechecker.restart();
+    return notes;
+  };
+  const reloader = deps.sources && new Reloader({ sources: deps.sources, pool, currentConfig: () => live.current, applyConfig, log });
+  const watcher = reloader && live.current.watch.enabled ? watchSources(live.current, deps.sources as ConfigSources, reloader) : undefined;
+  await watcher?.ready();
+  const host = live.current.host.includes(':') ? `[${live.current.host}]` : live.current.host;
   return {
     url: `http://${host}:${port}`,
     port,
     pool,
     rechecker,
-    server,
-    close: async () => {
+    reloader,
+    server: proxy.server,
+    config: () => live.current,
+    close: async (graceMs = live.current.shutdown.grace_ms) => {
       rechecker.stop();
-      await closeServer(server);
+      await watcher?.close();
+      await drain(proxy.server, proxy.activeRequests, graceMs);
+      await store.close();
       await client.destroy();
     },
   };
+}
+
+function watchSources(config: Config, sources: ConfigSources, reloader: Reloader): FileWatcher {
+  const files: Record<string, () => void> = { [config.keys_file]: () => reloader.reloadKeys() };
+  if (sources.configPath) files[sources.configPath] = () => reloader.reloadConfig();
+  const poll = config.watch.poll || sources.env.GEMINI_POOL_WATCH_POLL === '1' || sources.env.GEMINI_POOL_WATCH_POLL === 'true';
+  return new FileWatcher(files, { poll, pollIntervalMs: config.watch.poll_interval_ms });
+}
+
+/** Stops accepting; in-flight requests and streams get up to `graceMs` to finish, then are cut. */
+async function drain(server: Server, activeRequests: () => number, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const deadline = Date.now() + graceMs;
+  while (activeRequests() > 0 && Date.now() < deadline) await sleep(25);
+  server.closeAllConnections();
+  await closed;
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
@@ -103,14 +147,5 @@ function listen(server: Server, host: string, port: number): Promise<number> {
       else reject(error);
     });
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    // Open streams are cut here; draining them is the graceful-shutdown's job.
-    setTimeout(() => server.closeAllConnections(), 1_000).unref();
   });
 }

@@ -37,6 +37,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   config.recheck.interval_ms = 0;
   config.retry.max_wait_ms = 0;
   config.log.level = 'info';
+  config.shutdown.grace_ms = 2_000;
+  const dataDir = tempDir();
+  config.data_dir = dataDir.dir;
   options.configure?.(config);
   const logStream = new PassThrough();
   const lines: string[] = [];
@@ -57,6 +60,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     close: async () => {
       await daemon.close();
       await fake.close();
+      dataDir.cleanup();
     },
   };
 }

@@ -66,6 +66,9 @@ describe('schema defaults', () => {
       recheck: { interval_ms: 300000, model: 'gemini-2.5-flash' },
       openai: { aliases: {}, models_cache_ms: 300000, image_max_bytes: 20971520, image_timeout_ms: 10000 },
       log: { level: 'info', format: 'auto' },
+      state: { flush_ms: 1000, forget_after_days: 30 },
+      watch: { enabled: true, poll: false, poll_interval_ms: 1000 },
+      shutdown: { grace_ms: 30000 },
     } satisfies Config);
   });
 

@@ -94,6 +94,25 @@ const logSchema = section({
   format: z.enum(['auto', 'pretty', 'json']).default('auto'),
 });
 
+const stateSchema = section({
+  // At most one state-file write per this many milliseconds (writes are coalesced).
+  flush_ms: positiveInt().default(1_000),
+  // History of keys gone from keys.txt for longer than this is pruned.
+  forget_after_days: positiveInt().default(30),
+});
+
+const watchSchema = section({
+  enabled: z.boolean().default(true),
+  // Polling, for bind mounts and network filesystems where file events do not arrive.
+  poll: z.boolean().default(false),
+  poll_interval_ms: positiveInt().default(1_000),
+});
+
+const shutdownSchema = section({
+  // How long in-flight requests and streams may run after SIGTERM / SIGINT.
+  grace_ms: intOption(0).default(30_000),
+});
+
 export const configSchema = z
   .object({
     host: nonEmptyString('a host name or IP address').default('127.0.0.1'),
@@ -106,6 +125,9 @@ export const configSchema = z
     recheck: recheckSchema,
     openai: openaiSchema,
     log: logSchema,
+    state: stateSchema,
+    watch: watchSchema,
+    shutdown: shutdownSchema,
   })
   .strict();
 

@@ -1,9 +1,22 @@
-import { keyIdOf, maskSecret } from '../secrets.js';
-import { countOutcome, emptyCounters, type Counters } from './counters.js';
+import { keyIdOf } from '../secrets.js';
 import { MinHeap } from './minHeap.js';
 import type { Outcome } from './outcome.js';
-import { pacificDate } from './pacificTime.js';
+import {
+  countForKey,
+  createPoolKey,
+  persistedOf,
+  restoreFields,
+  rollDay,
+  snapshotOf,
+  type Cooldown,
+  type KeySnapshot,
+  type KeyState,
+  type PersistedKey,
+  type PoolKey,
+} from './poolKey.js';
 import { Rotation } from './rotation.js';
+
+export type { Cooldown, KeySnapshot, KeyState, PersistedKey } from './poolKey.js';
 
 /**
  * The key pool: which keys may serve which model right now, and picking one.
@@ -50,55 +63,11 @@ export type Acquisition =
       retryAt?: number;
     };
 
-export interface Cooldown {
-  /** The model it applies to, or '*' for a brief all-model backoff. */
-  model: string;
-  until: number;
-  reason: string;
-}
-
-export type KeyState = 'active' | 'cooling' | 'invalid';
-
-export interface KeySnapshot {
-  id: string;
-  masked: string;
-  label?: string;
-  project?: string;
-  state: KeyState;
-  cooldowns: Cooldown[];
-  invalidReason?: string;
-  inflight: number;
-  streak: number;
-  lastUsedAt?: number;
-  lastError?: { kind: string; message: string; at: number };
-  lifetime: Counters;
-  today: Counters;
-}
-
 export interface PoolTotals {
   total: number;
   available: number;
   cooling: number;
   invalid: number;
-}
-
-interface PoolKey {
-  readonly id: string;
-  readonly secret: string;
-  readonly masked: string;
-  label?: string;
-  project?: string;
-  scope: string;
-  removed: boolean;
-  invalid?: { reason: string; since: number };
-  streak: number;
-  backoffUntil: number;
-  inflight: number;
-  lastUsedAt?: number;
-  lastError?: { kind: string; message: string; at: number };
-  lifetime: Counters;
-  today: Counters;
-  todayDate: string;
 }
 
 /** Keys that can serve one model: created on the model's first quota cooldown. */
@@ -118,6 +87,8 @@ export class KeyPool {
   private readonly listeners = new Set<() => void>();
   /** Every secret ever loaded, so that error text echoing one can be scrubbed. */
   readonly knownSecrets = new Set<string>();
+  /** Persisted state of keys not (or no longer) in keys.txt: resumed when they come back. */
+  private readonly dormant = new Map<string, PersistedKey>();
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -138,6 +109,7 @@ export class KeyPool {
     for (const key of this.keys.values()) {
       if (!key.removed && !seen.has(key.id)) {
         key.removed = true;
+        key.removedAt = this.options.clock();
         this.takeOutOfRotation(key);
         removed += 1;
       }
@@ -151,20 +123,7 @@ export class KeyPool {
     let key = this.keys.get(id);
     if (!key) {
       this.knownSecrets.add(input.secret);
-      const now = this.options.clock();
-      key = {
-        id,
-        secret: input.secret,
-        masked: maskSecret(input.secret),
-        scope,
-        removed: true,
-        streak: 0,
-        backoffUntil: 0,
-        inflight: 0,
-        lifetime: emptyCounters(),
-        today: emptyCounters(),
-        todayDate: pacificDate(now),
-      };
+      key = createPoolKey(id, input.secret, this.options.clock());
       this.keys.set(id, key);
     }
     key.label = input.label;
@@ -173,10 +132,13 @@ export class KeyPool {
       this.takeOutOfRotation(key);
       this.scopes.get(key.scope)?.delete(key);
       key.scope = scope;
+      const dormant = this.dormant.get(id);
       // Re-adding a removed key is the operator's word that it may work again.
-      if (key.removed) key.invalid = undefined;
+      if (key.removed && key.removedAt !== undefined) key.invalid = undefined;
       key.removed = false;
+      key.removedAt = undefined;
       this.scopeMembers(scope).add(key);
+      if (dormant) this.hydrate(key, dormant);
       if (this.canServe(key, this.options.clock())) this.putIntoRotation(key);
     }
   }
@@ -203,7 +165,7 @@ export class KeyPool {
     if (!key) return;
     const now = this.options.clock();
     key.inflight -= 1;
-    this.count(key, outcome, now);
+    countForKey(key, outcome, now);
     switch (outcome.kind) {
       case 'success':
         key.streak = 0;
@@ -275,6 +237,49 @@ export class KeyPool {
     this.notify();
   }
 
+  /** Takes the persisted state of a previous run; keys load it as they join (or now, if loaded). */
+  loadHistory(records: readonly PersistedKey[]): void {
+    for (const record of records) {
+      const key = this.keys.get(record.id);
+      if (key && !key.removed) this.hydrate(key, record);
+      else this.dormant.set(record.id, record);
+    }
+    this.notify();
+  }
+
+  /** Everything worth keeping across a restart; history of keys gone over `forgetAfterMs` is dropped. */
+  exportState(forgetAfterMs: number): PersistedKey[] {
+    const now = this.options.clock();
+    const records: PersistedKey[] = [];
+    for (const key of this.keys.values()) {
+      if (key.removed && key.removedAt !== undefined && now - key.removedAt > forgetAfterMs) continue;
+      records.push(persistedOf(key, this.cooldownsOf(key, now)));
+    }
+    for (const [id, record] of this.dormant) {
+      const gone = record.removedAt ?? now;
+      if (now - gone > forgetAfterMs) this.dormant.delete(id);
+      else if (!this.keys.has(id)) records.push(record);
+    }
+    return records;
+  }
+
+  private hydrate(key: PoolKey, record: PersistedKey): void {
+    this.dormant.delete(key.id);
+    const now = this.options.clock();
+    restoreFields(key, record, now);
+    if (key.invalid) this.takeOutOfRotation(key);
+    for (const cooldown of record.cooldowns) {
+      if (cooldown.until <= now) continue;
+      if (cooldown.model === '*') {
+        key.backoffUntil = cooldown.until;
+        this.takeOutOfRotation(key);
+        this.backoffs.push({ at: cooldown.until, key });
+      } else {
+        this.coolScope(key.scope, cooldown.model, cooldown.until, cooldown.reason);
+      }
+    }
+  }
+
   /** Calls `listener` after every change of key state (cheap: listeners only set flags). */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -300,22 +305,8 @@ export class KeyPool {
     const snapshots: KeySnapshot[] = [];
     for (const key of this.keys.values()) {
       if (key.removed) continue;
-      this.rollDay(key, now);
-      snapshots.push({
-        id: key.id,
-        masked: key.masked,
-        label: key.label,
-        project: key.project,
-        state: this.stateOf(key, now),
-        cooldowns: this.cooldownsOf(key, now),
-        invalidReason: key.invalid?.reason,
-        inflight: key.inflight,
-        streak: key.streak,
-        lastUsedAt: key.lastUsedAt,
-        lastError: key.lastError,
-        lifetime: structuredClone(key.lifetime),
-        today: structuredClone(key.today),
-      });
+      rollDay(key, now);
+      snapshots.push(snapshotOf(key, this.stateOf(key, now), this.cooldownsOf(key, now)));
     }
     return snapshots;
   }
@@ -472,20 +463,6 @@ export class KeyPool {
       if (cooled && cooled.until > now) cooldowns.push({ model, until: cooled.until, reason: cooled.reason });
     }
     return cooldowns;
-  }
-
-  private count(key: PoolKey, outcome: Outcome, now: number): void {
-    this.rollDay(key, now);
-    countOutcome(key.lifetime, outcome);
-    countOutcome(key.today, outcome);
-  }
-
-  private rollDay(key: PoolKey, now: number): void {
-    const date = pacificDate(now);
-    if (date !== key.todayDate) {
-      key.todayDate = date;
-      key.today = emptyCounters();
-    }
   }
 
   private notify(): void {

@@ -14,12 +14,12 @@ export class ModelCatalog {
 
   constructor(
     private readonly failover: Failover,
-    private readonly ttlMs: number,
+    private readonly settings: { readonly ttlMs: number },
     private readonly clock: () => number,
   ) {}
 
   list(signal: AbortSignal): Promise<CatalogResult> {
-    if (this.cached && this.clock() - this.cached.fetchedAt < this.ttlMs) {
+    if (this.cached && this.clock() - this.cached.fetchedAt < this.settings.ttlMs) {
       return Promise.resolve({ ok: true, models: this.cached.models });
     }
     this.pending ??= this.fetchAll(signal).finally(() => (this.pending = undefined));

@@ -29,14 +29,23 @@ export interface ServerDeps {
   onRecord?: (record: RequestRecord, durationMs: number) => void;
 }
 
-export function createProxyServer(deps: ServerDeps): Server {
+export interface ProxyServer {
+  server: Server;
+  /** Requests whose response has not finished yet (graceful shutdown waits for them). */
+  activeRequests(): number;
+}
+
+export function createProxyServer(deps: ServerDeps): ProxyServer {
+  let active = 0;
   const server = createServer((req, res) => {
+    active += 1;
+    res.once('close', () => (active -= 1));
     void handle(deps, req, res);
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 30_000;
   server.requestTimeout = 0; // streams may run long; idle upstreams are cut by the stream-idle timeout
-  return server;
+  return { server, activeRequests: () => active };
 }
 
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,0 +1,112 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import type { Logger } from 'pino';
+import { PoolError } from '../errors.js';
+import type { PersistedKey } from '../pool/poolKey.js';
+import { STATE_VERSION, stateFileSchema, type StateFile } from './stateSchema.js';
+
+/**
+ * Key state on disk (<data_dir>/state.json), through lowdb. lowdb's writer
+ * (steno) writes a temp file and renames it, so a kill -9 leaves either the
+ * old or the new file, never half of one. Writes are coalesced: at most one
+ * per `flushMs`, never on the request path. A file that cannot be read or
+ * does not parse is moved aside, never overwritten.
+ */
+export interface LoadedState {
+  store: StateStore;
+  keys: PersistedKey[];
+}
+
+export class StateStore {
+  private timer?: NodeJS.Timeout;
+  private lastWriteAt = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    private readonly db: Low<StateFile> | undefined,
+    private readonly collect: () => PersistedKey[],
+    private readonly flushMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** Reads the state file (moving a bad one aside) and returns a store that writes `collect()`. */
+  static async open(options: { dataDir: string; flushMs: number; log: Logger; collect: () => PersistedKey[] }): Promise<LoadedState> {
+    const { dataDir, log } = options;
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (error) {
+      throw new PoolError('DATA_DIR', `cannot create the data directory ${dataDir} (${(error as NodeJS.ErrnoException).code}); set --data-dir to a writable place`);
+    }
+    const file = join(dataDir, 'state.json');
+    const db = new Low<StateFile>(new JSONFile(file), { version: STATE_VERSION, savedAt: 0, keys: [] });
+    const problem = await readState(db);
+    if (!problem) return { store: new StateStore(db, options.collect, options.flushMs, log), keys: db.data.keys };
+    const movedTo = moveAside(file);
+    if (!movedTo) {
+      log.error({ file, problem }, 'the state file is unusable and cannot be moved aside: running without saving state, so as not to overwrite it');
+      return { store: new StateStore(undefined, options.collect, options.flushMs, log), keys: [] };
+    }
+    log.warn({ file, problem, movedTo }, 'the state file was unusable: moved aside, starting with fresh state');
+    db.data = { version: STATE_VERSION, savedAt: 0, keys: [] };
+    return { store: new StateStore(db, options.collect, options.flushMs, log), keys: [] };
+  }
+
+  /** Something changed: write within `flushMs` (coalescing everything that changes meanwhile). */
+  markDirty(): void {
+    if (this.timer || this.closed || !this.db) return;
+    const wait = Math.max(0, this.lastWriteAt + this.flushMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, wait);
+    this.timer.unref();
+  }
+
+  /** Writes now (shutdown); resolves when the file is on disk. */
+  async flush(): Promise<void> {
+    if (!this.db) return;
+    const db = this.db;
+    this.lastWriteAt = Date.now();
+    db.data = { version: STATE_VERSION, savedAt: this.lastWriteAt, keys: this.collect() };
+    this.writing = this.writing.then(() =>
+      db.write().catch((error: NodeJS.ErrnoException) => {
+        this.log.error({ code: error.code }, 'could not write the state file; will try again on the next change');
+      }),
+    );
+    await this.writing;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+}
+
+/** Loads into db.data; returns what is wrong with the file, or undefined when it is fine (or absent). */
+async function readState(db: Low<StateFile>): Promise<string | undefined> {
+  try {
+    await db.read();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code ? `unreadable (${code})` : `not valid JSON (${(error as Error).message})`;
+  }
+  const checked = stateFileSchema.safeParse(db.data);
+  if (!checked.success) return `unexpected content at ${checked.error.issues[0]?.path.join('.') || 'top level'}`;
+  db.data = checked.data;
+  return undefined;
+}
+
+function moveAside(file: string): string | undefined {
+  const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    renameSync(file, movedTo);
+    return movedTo;
+  } catch {
+    return undefined;
+  }
+}
