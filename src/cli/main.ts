@@ -1,7 +1,18 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { fail } from './exit.js';
+import { reportError } from './exit.js';
+
+/** Runs a command's work; an unexpected failure becomes one line and exit 1, never a stack trace. */
+function act<A>(work: (args: A) => Promise<number>): (args: A) => Promise<void> {
+  return async (args) => {
+    try {
+      process.exitCode = await work(args);
+    } catch (error) {
+      process.exitCode = reportError(error);
+    }
+  };
+}
 
 /**
  * The CLI entry: parsing only. Each command's work lives in its own module,
@@ -15,7 +26,20 @@ function withDaemonOptions(argv: Argv) {
     .option('host', { type: 'string', describe: 'address to listen on (default: 127.0.0.1)' })
     .option('port', { type: 'string', describe: 'port to listen on (default: 8080)' })
     .option('upstream', { type: 'string', describe: 'Gemini base URL (default: https://generativelanguage.googleapis.com)' })
-    .option('data-dir', { type: 'string', describe: 'where state is kept (default: ./data)' });
+    .option('data-dir', { type: 'string', describe: 'where state is kept (default: ./data)' })
+    .option('socket', { type: 'string', describe: 'control socket (default: <data-dir>/gemini-pool.sock)' });
+}
+
+/** Options of the commands that talk to a running daemon. */
+function withClientOptions(argv: Argv) {
+  return argv
+    .option('config', { type: 'string', describe: 'YAML config file, to find the data dir / socket' })
+    .option('data-dir', { type: 'string', describe: 'the daemon\'s data dir (default: ./data)' })
+    .option('socket', { type: 'string', describe: 'the daemon\'s control socket (default: <data-dir>/gemini-pool.sock)' });
+}
+
+function clientArgs(args: { config?: string; 'data-dir'?: string; socket?: string }) {
+  return { config: args.config, dataDir: args['data-dir'], socket: args.socket };
 }
 
 const cli = yargs(hideBin(process.argv))
@@ -25,17 +49,90 @@ const cli = yargs(hideBin(process.argv))
     'start',
     'run the key-pool daemon',
     (argv) => withDaemonOptions(argv),
-    async (args) => {
+    act(async (args) => {
       const { runStart } = await import('./start.js');
-      process.exitCode = await runStart({
+      return runStart({
         configPath: args.config,
         keysFile: args.keys,
         host: args.host,
         port: args.port,
         upstream: args.upstream,
         dataDir: args['data-dir'],
+        socket: args.socket,
       });
-    },
+    }),
+  )
+  .command(
+    'status',
+    'show the pool of a running daemon',
+    (argv) => withClientOptions(argv).option('json', { type: 'boolean', default: false, describe: 'print the snapshot as JSON, for scripts' }),
+    act(async (args) => {
+      const { runStatus } = await import('./controlCommands.js');
+      return runStatus({ ...clientArgs(args), json: args.json });
+    }),
+  )
+  .command('keys', 'act on the keys of a running daemon', (keys) =>
+    withClientOptions(keys)
+      .command(
+        'reset [id]',
+        'put a key (or every key, with --all) back in rotation, clearing its cooldowns and dead mark',
+        (argv) =>
+          argv
+            .positional('id', { type: 'string', describe: 'key id, id prefix or masked form (see status)' })
+            .option('all', { type: 'boolean', default: false, describe: 'reset every key' })
+            .check((parsed) => {
+              if (!parsed.id === !parsed.all) throw new Error('Give either a key id or --all.');
+              return true;
+            }),
+        act(async (args) => {
+          const { runKeysReset } = await import('./controlCommands.js');
+          return runKeysReset({ ...clientArgs(args), id: args.id, all: args.all });
+        }),
+      )
+      .command(
+        'check [id]',
+        'probe a key (or every key) now',
+        (argv) => argv.positional('id', { type: 'string', describe: 'key id, id prefix or masked form' }),
+        act(async (args) => {
+          const { runKeysCheck } = await import('./controlCommands.js');
+          return runKeysCheck({ ...clientArgs(args), id: args.id });
+        }),
+      )
+      .command(
+        'reload',
+        're-read keys.txt now',
+        (argv) => argv,
+        act(async (args) => {
+          const { runReload } = await import('./controlCommands.js');
+          return runReload(clientArgs(args), 'keys.reload');
+        }),
+      )
+      .demandCommand(1, 'Say what to do with the keys: reset, check or reload.'),
+  )
+  .command('config', 'check or reload the configuration', (configCommand) =>
+    configCommand
+      .command(
+        'check',
+        'validate the config and keys.txt without a daemon, listing every problem with its line',
+        (argv) =>
+          argv
+            .option('config', { type: 'string', describe: 'YAML config file' })
+            .option('keys', { type: 'string', describe: 'keys file' }),
+        act(async (args) => {
+          const { runConfigCheck } = await import('./configCheck.js');
+          return runConfigCheck({ configPath: args.config, keysFile: args.keys });
+        }),
+      )
+      .command(
+        'reload',
+        'make a running daemon re-read its config file now',
+        (argv) => withClientOptions(argv),
+        act(async (args) => {
+          const { runReload } = await import('./controlCommands.js');
+          return runReload(clientArgs(args), 'config.reload');
+        }),
+      )
+      .demandCommand(1, 'Say what to do with the config: check or reload.'),
   )
   .command(
     'demo',
@@ -44,10 +141,10 @@ const cli = yargs(hideBin(process.argv))
       argv
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
         .option('port', { type: 'string', default: '8080', describe: 'port to listen on' }),
-    async (args) => {
+    act(async (args) => {
       const { runDemo } = await import('./demo.js');
-      process.exitCode = await runDemo({ host: args.host, port: args.port });
-    },
+      return runDemo({ host: args.host, port: args.port });
+    }),
   )
   .demandCommand(1, 'Say which command to run.')
   .strict()
@@ -56,8 +153,8 @@ const cli = yargs(hideBin(process.argv))
   .version()
   .wrap(Math.min(100, process.stdout.columns || 80))
   .fail((message, error) => {
-    if (error) fail(error);
-    console.error(`gemini-pool: ${message}\nRun 'gemini-pool --help' for usage.`);
+    // Only usage mistakes get here: command handlers catch their own failures.
+    console.error(`gemini-pool: ${message ?? error?.message}\nRun 'gemini-pool --help' for usage.`);
     process.exit(2);
   });
 

@@ -2,7 +2,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { defaultSocketPath } from '../protocol/paths.js';
 import { FileWatcher } from './config/fileWatcher.js';
+import { claimSocket, ControlServer } from './control/controlServer.js';
+import { RequestStats } from './control/requestStats.js';
+import { buildSnapshot } from './control/snapshot.js';
 import type { Config } from './config/schema.js';
 import { PoolError } from './errors.js';
 import { failoverSettings, openaiSettings, poolOptions, recheckSettings, type LiveConfig } from './liveSettings.js';
@@ -41,6 +45,7 @@ export interface RunningDaemon {
   rechecker: Rechecker;
   reloader?: Reloader;
   server: Server;
+  socketPath: string;
   config(): Config;
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, saves state. */
   close(graceMs?: number): Promise<void>;
@@ -50,6 +55,10 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const { log } = deps;
   const live: LiveConfig = { current: deps.config };
   const clock = deps.clock ?? Date.now;
+  const startedAt = Date.now();
+  const socketPath = live.current.control_socket ?? defaultSocketPath(live.current.data_dir);
+  // Before anything else: one daemon per data dir, and this one must not touch another's state.
+  await claimSocket(socketPath);
   const pool = new KeyPool(poolOptions(live, clock));
   const { store, keys: history } = await StateStore.open({
     dataDir: live.current.data_dir,
@@ -70,10 +79,16 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   });
   const failover = new Failover(pool, client, failoverSettings(live, clock));
   const openai = openaiSettings(live);
+  const stats = new RequestStats(clock);
+  let control: ControlServer | undefined;
   const proxy = createProxyServer({
     pool,
     failover,
     log,
+    onRecord: (record, durationMs) => {
+      stats.record(record, durationMs);
+      control?.notifyChange();
+    },
     maxBodyBytes: MAX_BODY_BYTES,
     openai: createOpenAISurface({
       failover,
@@ -103,19 +118,26 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const watcher = reloader && live.current.watch.enabled ? watchSources(live.current, deps.sources as ConfigSources, reloader) : undefined;
   await watcher?.ready();
   const host = live.current.host.includes(':') ? `[${live.current.host}]` : live.current.host;
+  const url = `http://${host}:${port}`;
+  const snapshot = () => buildSnapshot({ pool, stats, daemon: { pid: process.pid, startedAt, url }, activeRequests: proxy.activeRequests, clock });
+  control = new ControlServer({ pool, rechecker, reloader, snapshot }, log);
+  pool.onChange(() => control?.notifyChange());
+  await control.listen(socketPath);
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     pool,
     rechecker,
     reloader,
     server: proxy.server,
+    socketPath,
     config: () => live.current,
     close: async (graceMs = live.current.shutdown.grace_ms) => {
       rechecker.stop();
       await watcher?.close();
       await drain(proxy.server, proxy.activeRequests, graceMs);
       await store.close();
+      await control?.close();
       await client.destroy();
     },
   };

@@ -46,6 +46,7 @@ describe('schema defaults', () => {
       port: 8080,
       keys_file: './keys.txt',
       data_dir: './data',
+      control_socket: null,
       upstream: {
         base_url: 'https://generativelanguage.googleapis.com',
         proxy: null,
@@ -127,52 +128,52 @@ describe('parseConfigText', () => {
   it('reports an enum value outside its choices', () => {
     assert.equal(
       configErrorOf(() => parseConfigText('pool:\n  strategy: random\n', 'config/gemini-pool.yaml')),
-      'config/gemini-pool.yaml: pool.strategy: expected one of "round-robin" | "least-inflight", got "random"',
+      'config/gemini-pool.yaml: pool.strategy: expected one of "round-robin" | "least-inflight", got "random" (line 2)',
     );
   });
 
   it('reports integers out of range or not integers', () => {
     assert.equal(
       configErrorOf(() => parseConfigText('retry:\n  max_attempts: 0\n', 'c.yaml')),
-      'c.yaml: retry.max_attempts: expected an integer 1..100, got 0',
+      'c.yaml: retry.max_attempts: expected an integer 1..100, got 0 (line 2)',
     );
     assert.equal(
       configErrorOf(() => parseConfigText('pool:\n  max_failures: 0\n', 'c.yaml')),
-      'c.yaml: pool.max_failures: expected an integer >= 1, got 0',
+      'c.yaml: pool.max_failures: expected an integer >= 1, got 0 (line 2)',
     );
-    assert.equal(configErrorOf(() => parseConfigText('port: 70000\n', 'c.yaml')), 'c.yaml: port: expected an integer 0..65535, got 70000');
-    assert.equal(configErrorOf(() => parseConfigText('port: 80.5\n', 'c.yaml')), 'c.yaml: port: expected an integer 0..65535, got 80.5');
+    assert.equal(configErrorOf(() => parseConfigText('port: 70000\n', 'c.yaml')), 'c.yaml: port: expected an integer 0..65535, got 70000 (line 1)');
+    assert.equal(configErrorOf(() => parseConfigText('port: 80.5\n', 'c.yaml')), 'c.yaml: port: expected an integer 0..65535, got 80.5 (line 1)');
     assert.equal(
       configErrorOf(() => parseConfigText('upstream:\n  connections: -1\n', 'c.yaml')),
-      'c.yaml: upstream.connections: expected an integer >= 1, got -1',
+      'c.yaml: upstream.connections: expected an integer >= 1, got -1 (line 2)',
     );
   });
 
   it('reports unknown options, with a hint for near misses', () => {
-    assert.equal(configErrorOf(() => parseConfigText('upstream:\n  timeout: 5\n', 'c.yaml')), 'c.yaml: upstream.timeout: unknown option');
+    assert.equal(configErrorOf(() => parseConfigText('upstream:\n  timeout: 5\n', 'c.yaml')), 'c.yaml: upstream.timeout: unknown option (line 2)');
     assert.equal(
       configErrorOf(() => parseConfigText('upstream:\n  connectTimeoutMs: 5\n', 'c.yaml')),
-      'c.yaml: upstream.connectTimeoutMs: unknown option (did you mean upstream.connect_timeout_ms?)',
+      'c.yaml: upstream.connectTimeoutMs: unknown option (did you mean upstream.connect_timeout_ms?) (line 2)',
     );
-    assert.equal(configErrorOf(() => parseConfigText('strategy: round-robin\n', 'c.yaml')), 'c.yaml: strategy: unknown option (did you mean pool.strategy?)');
-    assert.equal(configErrorOf(() => parseConfigText('constructor: 1\n', 'c.yaml')), 'c.yaml: constructor: unknown option');
+    assert.equal(configErrorOf(() => parseConfigText('strategy: round-robin\n', 'c.yaml')), 'c.yaml: strategy: unknown option (did you mean pool.strategy?) (line 1)');
+    assert.equal(configErrorOf(() => parseConfigText('constructor: 1\n', 'c.yaml')), 'c.yaml: constructor: unknown option (line 1)');
   });
 
   it('reports wrong types', () => {
     assert.equal(
       configErrorOf(() => parseConfigText('retry:\n  empty_responses: "yes"\n', 'c.yaml')),
-      'c.yaml: retry.empty_responses: expected true or false, got "yes"',
+      'c.yaml: retry.empty_responses: expected true or false, got "yes" (line 2)',
     );
-    assert.equal(configErrorOf(() => parseConfigText('port: "8080"\n', 'c.yaml')), 'c.yaml: port: expected an integer 0..65535, got "8080"');
-    assert.equal(configErrorOf(() => parseConfigText('log: [info]\n', 'c.yaml')), 'c.yaml: log: expected a mapping (name: value lines), got a list');
-    assert.equal(configErrorOf(() => parseConfigText('host:\n', 'c.yaml')), 'c.yaml: host: expected a host name or IP address, got an empty value');
+    assert.equal(configErrorOf(() => parseConfigText('port: "8080"\n', 'c.yaml')), 'c.yaml: port: expected an integer 0..65535, got "8080" (line 1)');
+    assert.equal(configErrorOf(() => parseConfigText('log: [info]\n', 'c.yaml')), 'c.yaml: log: expected a mapping (name: value lines), got a list (line 1)');
+    assert.equal(configErrorOf(() => parseConfigText('host:\n', 'c.yaml')), 'c.yaml: host: expected a host name or IP address, got an empty value (line 1)');
     assert.equal(
       configErrorOf(() => parseConfigText('upstream:\n  base_url: ftp://example.test\n', 'c.yaml')),
-      'c.yaml: upstream.base_url: expected an http(s) URL, got "ftp://example.test"',
+      'c.yaml: upstream.base_url: expected an http(s) URL, got "ftp://example.test" (line 2)',
     );
     assert.equal(
       configErrorOf(() => parseConfigText('openai:\n  aliases:\n    gpt-4o: 4\n', 'c.yaml')),
-      'c.yaml: openai.aliases.gpt-4o: expected a Gemini model name, got 4',
+      'c.yaml: openai.aliases.gpt-4o: expected a Gemini model name, got 4 (line 3)',
     );
   });
 
@@ -201,10 +202,10 @@ describe('parseConfigText', () => {
       parseConfigText('port: -1\npool:\n  strategy: random\nretry:\n  max_attempts: 0\nupstream:\n  timeout: 5\n', 'c.yaml'),
     );
     assert.deepEqual(message.split('\n').sort(), [
-      'c.yaml: pool.strategy: expected one of "round-robin" | "least-inflight", got "random"',
-      'c.yaml: port: expected an integer 0..65535, got -1',
-      'c.yaml: retry.max_attempts: expected an integer 1..100, got 0',
-      'c.yaml: upstream.timeout: unknown option',
+      'c.yaml: pool.strategy: expected one of "round-robin" | "least-inflight", got "random" (line 3)',
+      'c.yaml: port: expected an integer 0..65535, got -1 (line 1)',
+      'c.yaml: retry.max_attempts: expected an integer 1..100, got 0 (line 5)',
+      'c.yaml: upstream.timeout: unknown option (line 7)',
     ]);
   });
 
@@ -305,7 +306,7 @@ describe('loadConfig', () => {
     writeFile('config/gemini-pool.yaml', 'pool:\n  strategy: random\n');
     const message = configErrorOf(() => loadConfig({}, { GEMINI_POOL_PORT: 'http' }, cwd));
     assert.deepEqual(message.split('\n'), [
-      `${path.join('config', 'gemini-pool.yaml')}: pool.strategy: expected one of "round-robin" | "least-inflight", got "random"`,
+      `${path.join('config', 'gemini-pool.yaml')}: pool.strategy: expected one of "round-robin" | "least-inflight", got "random" (line 2)`,
       'GEMINI_POOL_PORT: expected an integer 0..65535, got "http"',
     ]);
   });

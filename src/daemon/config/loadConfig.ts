@@ -23,6 +23,7 @@ export interface ConfigOverrides {
   port?: number | string;
   upstream?: string;
   dataDir?: string;
+  socket?: string;
 }
 
 export interface LoadedConfig {
@@ -79,6 +80,7 @@ const KNOBS: readonly Knob[] = [
   { path: ['port'], flag: '--port', envVar: 'GEMINI_POOL_PORT', pick: (o) => o.port, numeric: true },
   { path: ['upstream', 'base_url'], flag: '--upstream', envVar: 'GEMINI_POOL_UPSTREAM', pick: (o) => o.upstream },
   { path: ['data_dir'], flag: '--data-dir', envVar: 'GEMINI_POOL_DATA_DIR', pick: (o) => o.dataDir },
+  { path: ['control_socket'], flag: '--socket', envVar: 'GEMINI_POOL_SOCKET', pick: (o) => o.socket },
 ];
 
 // The conventional order: HTTPS first because the upstream is HTTPS.
@@ -120,6 +122,7 @@ function mergeOverrides(base: Config, overrides: ConfigOverrides, env: NodeJS.Pr
   // Relative to where the daemon was started, as documented in gemini-pool.yaml.
   config.keys_file = resolvePath(config.keys_file, cwd);
   config.data_dir = resolvePath(config.data_dir, cwd);
+  if (config.control_socket) config.control_socket = resolvePath(config.control_socket, cwd);
   return { ok: true, config };
 }
 

@@ -1,7 +1,7 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
-import { formatZodIssues } from './formatIssues.js';
+import { describeIssues, formatPath } from './formatIssues.js';
 import { scrubSecrets } from '../secrets.js';
 
 /**
@@ -26,16 +26,36 @@ export function checkConfigText(text: string, fileName: string): ConfigCheck {
   const parsed = readYaml(text, fileName);
   if (!parsed.ok) return parsed;
   const result = configSchema.safeParse(parsed.value, { reportInput: true });
-  if (!result.success) return { ok: false, problems: formatZodIssues(fileName, result.error).split('\n') };
-  return { ok: true, config: result.data };
+  if (result.success) return { ok: true, config: result.data };
+  const problems = describeIssues(result.error).map((issue) => {
+    const line = lineOf(parsed, issue.path);
+    return `${fileName}: ${formatPath(issue.path)}: ${issue.text}${line ? ` (line ${line})` : ''}`;
+  });
+  return { ok: false, problems: [...new Set(problems)] };
 }
 
-type YamlRead = { ok: true; value: Record<string, unknown> } | { ok: false; problems: string[] };
+/** The 1-based line of an option in the YAML source, when it is there (absent ones have none). */
+function lineOf(parsed: { doc: Document; lines: LineCounter }, path: readonly PropertyKey[]): number | undefined {
+  if (path.length === 0) return undefined;
+  const node = parsed.doc.getIn(path as unknown[], true) as { range?: [number, number, number] } | undefined;
+  const offset = node?.range?.[0] ?? findKeyOffset(parsed.doc, path);
+  return offset === undefined ? undefined : parsed.lines.linePos(offset).line;
+}
+
+/** For a null value (e.g. "port:" with nothing after it) the key itself carries the position. */
+function findKeyOffset(doc: Document, path: readonly PropertyKey[]): number | undefined {
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
+  const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null)?.items;
+  return items?.find((item) => item.key?.value === path[path.length - 1])?.key?.range?.[0];
+}
+
+type YamlRead = { ok: true; value: Record<string, unknown>; doc: Document; lines: LineCounter } | { ok: false; problems: string[] };
 
 function readYaml(text: string, fileName: string): YamlRead {
   // uniqueKeys: a repeated option is almost always a copy-paste slip; say so
   // instead of letting the last one silently win.
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     return { ok: false, problems: doc.errors.map((error) => describeYamlError(fileName, error)) };
   }
@@ -47,7 +67,7 @@ function readYaml(text: string, fileName: string): YamlRead {
     return { ok: false, problems: [`${fileName}: invalid YAML: ${scrubSecrets((error as Error).message)}`] };
   }
   // An empty file, or one holding only comments (like the shipped one), means all defaults.
-  if (value === null || value === undefined) return { ok: true, value: {} };
+  if (value === null || value === undefined) return { ok: true, value: {}, doc, lines };
   if (typeof value !== 'object' || Array.isArray(value)) {
     const got = Array.isArray(value) ? 'a list' : `a single ${typeof value} value`;
     return {
@@ -55,7 +75,7 @@ function readYaml(text: string, fileName: string): YamlRead {
       problems: [`${fileName}: the top level must be "option: value" lines (a YAML mapping), got ${got}`],
     };
   }
-  return { ok: true, value: value as Record<string, unknown> };
+  return { ok: true, value: value as Record<string, unknown>, doc, lines };
 }
 
 interface YamlErrorLike {

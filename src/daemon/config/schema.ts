@@ -119,6 +119,8 @@ export const configSchema = z
     port: intOption(0, 65535).default(8080),
     keys_file: nonEmptyString('a file path').default('./keys.txt'),
     data_dir: nonEmptyString('a directory path').default('./data'),
+    // null = <data_dir>/gemini-pool.sock
+    control_socket: nonEmptyString('a socket path').nullable().default(null),
     upstream: upstreamSchema,
     pool: poolSchema,
     retry: retrySchema,

@@ -311,8 +311,10 @@ export class KeyPool {
     return snapshots;
   }
 
-  /** Resolves what an operator typed (an id, an id prefix, or a masked form) to one key id. */
+  /** Resolves what an operator typed (an id, an id prefix, a masked form, or the key itself) to one key id. */
   findKeyId(query: string): string | undefined {
+    const byFullKey = this.keys.get(keyIdOf(query));
+    if (byFullKey && !byFullKey.removed) return byFullKey.id;
     const matches: string[] = [];
     for (const key of this.keys.values()) {
       if (key.removed) continue;
