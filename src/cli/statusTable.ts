@@ -13,7 +13,22 @@ export function formatStatus(snapshot: Snapshot): string {
   ];
   const rows = [...snapshot.keys].sort(byState).map((key) => keyRow(key, snapshot.now));
   const table = [['ID', 'KEY', 'LABEL', 'STATE', 'COOLDOWN', 'REQS', 'OK', 'ERRORS', 'LAST ERROR'], ...rows];
-  return [...header, ...alignColumns(table)].join('\n');
+  return [...header, ...alignColumns(table), ...clientLines(snapshot)].join('\n');
+}
+
+function clientLines(snapshot: Snapshot): string[] {
+  const clients = snapshot.clients ?? [];
+  if (clients.length === 0) return [];
+  const rows = clients.map((client) => [
+    client.name,
+    String(client.lastMinute),
+    String(client.today.requests),
+    String(client.today.promptTokens + client.today.completionTokens),
+    String(client.today.errors),
+    String(client.lifetime.requests),
+    String(client.lifetime.promptTokens + client.lifetime.completionTokens),
+  ]);
+  return ['', ...alignColumns([['CLIENT', 'LAST MIN', 'REQS TODAY', 'TOKENS TODAY', 'ERRORS TODAY', 'REQS', 'TOKENS'], ...rows])];
 }
 
 const STATE_ORDER = { invalid: 0, cooling: 1, active: 2 } as const;

@@ -78,3 +78,15 @@ export function recheckSettings(live: LiveConfig, clock: () => number) {
     clock,
   };
 }
+
+export function serverSettings(live: LiveConfig) {
+  // Timeouts are read when the server is created (a change needs a restart); the body limit live.
+  const { header_timeout_ms: headerTimeoutMs, body_timeout_ms: bodyTimeoutMs } = live.current.limits;
+  return {
+    get maxBodyBytes() {
+      return live.current.limits.max_body_bytes;
+    },
+    headerTimeoutMs,
+    bodyTimeoutMs,
+  };
+}

@@ -66,7 +66,14 @@ export class Reloader {
       log.error({ problem }, 'config reload rejected; the previous config stays in force');
       return { ok: false, message: problem };
     }
-    const notes = this.deps.applyConfig(config);
+    let notes: string[];
+    try {
+      notes = this.deps.applyConfig(config);
+    } catch (error) {
+      if (!(error instanceof PoolError)) throw error;
+      log.error({ problem: error.message }, 'config reload rejected; the previous config stays in force');
+      return { ok: false, message: error.message };
+    }
     for (const note of notes) log.warn(note);
     log.info({ file: name }, 'config reloaded');
     return { ok: true, message: notes.length > 0 ? `config reloaded; ${notes.join('; ')}` : 'config reloaded' };
@@ -83,6 +90,8 @@ export function restartOnlyChanges(before: Config, after: Config): string[] {
     ['upstream', (config) => JSON.stringify(config.upstream)],
     ['watch', (config) => JSON.stringify(config.watch)],
     ['state.flush_ms', (config) => config.state.flush_ms],
+    ['limits timeouts', (config) => `${config.limits.header_timeout_ms}/${config.limits.body_timeout_ms}`],
+    ['metrics', (config) => JSON.stringify(config.metrics)],
   ];
   return fields
     .filter(([, read]) => read(before) !== read(after))

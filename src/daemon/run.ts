@@ -3,18 +3,23 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { defaultSocketPath } from '../protocol/paths.js';
+import { resolveTokens, type ClientTokens } from './auth/clientTokens.js';
+import { ClientUsage } from './auth/clientUsage.js';
+import { openAccessWarning } from './auth/openAccess.js';
 import { FileWatcher } from './config/fileWatcher.js';
+import type { Config } from './config/schema.js';
 import { claimSocket, ControlServer } from './control/controlServer.js';
 import { RequestStats } from './control/requestStats.js';
 import { buildSnapshot } from './control/snapshot.js';
-import type { Config } from './config/schema.js';
 import { PoolError } from './errors.js';
-import { failoverSettings, openaiSettings, poolOptions, recheckSettings, type LiveConfig } from './liveSettings.js';
+import { failoverSettings, openaiSettings, poolOptions, recheckSettings, serverSettings, type LiveConfig } from './liveSettings.js';
+import { Metrics, metricsAuthorizer } from './metrics.js';
 import { KeyPool, type KeyInput } from './pool/keyPool.js';
 import { Failover } from './proxy/failover.js';
 import { createImageFetcher } from './proxy/imageFetcher.js';
 import { ModelCatalog } from './proxy/modelCatalog.js';
 import { createOpenAISurface } from './proxy/openaiSurface.js';
+import type { RequestRecord } from './proxy/requestRecord.js';
 import { createProxyServer } from './proxy/server.js';
 import { Rechecker } from './recheck.js';
 import { Reloader, restartOnlyChanges, type ConfigSources } from './reloader.js';
@@ -22,10 +27,10 @@ import { StateStore } from './store/stateStore.js';
 import { UpstreamClient } from './upstream/upstreamClient.js';
 
 /**
- * The composition root: wires config, key pool, state store, upstream client,
- * failover, HTTP server, recheck and hot reload. Nothing else constructs these.
+ * The composition root: wires config, key pool, state store, client tokens,
+ * upstream client, failover, HTTP server, metrics, control socket, recheck and
+ * hot reload. Nothing else constructs these.
  */
-export const MAX_BODY_BYTES = 20 * 1024 * 1024;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface DaemonDeps {
@@ -36,6 +41,7 @@ export interface DaemonDeps {
   clock?: () => number;
   /** Where config and keys came from; without it (demo, tests) nothing is watched or reloaded from disk. */
   sources?: ConfigSources;
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningDaemon {
@@ -53,22 +59,29 @@ export interface RunningDaemon {
 
 export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const { log } = deps;
+  const env = deps.sources?.env ?? deps.env ?? process.env;
   const live: LiveConfig = { current: deps.config };
   const clock = deps.clock ?? Date.now;
   const startedAt = Date.now();
+  let tokens: ClientTokens = resolveTokens(live.current, env);
+  const openWarning = openAccessWarning(live.current, tokens);
   const socketPath = live.current.control_socket ?? defaultSocketPath(live.current.data_dir);
   // Before anything else: one daemon per data dir, and this one must not touch another's state.
   await claimSocket(socketPath);
+
   const pool = new KeyPool(poolOptions(live, clock));
-  const { store, keys: history } = await StateStore.open({
+  const usage = new ClientUsage(clock, () => live.current.models);
+  const { store, keys: keyHistory, clients: clientHistory } = await StateStore.open({
     dataDir: live.current.data_dir,
     flushMs: live.current.state.flush_ms,
     log,
-    collect: () => pool.exportState(live.current.state.forget_after_days * DAY_MS),
+    collect: () => ({ keys: pool.exportState(live.current.state.forget_after_days * DAY_MS), clients: usage.exportState() }),
   });
-  pool.loadHistory(history);
+  pool.loadHistory(keyHistory);
+  usage.loadState(clientHistory);
   pool.setKeys(deps.keys);
   pool.onChange(() => store.markDirty());
+
   const client = new UpstreamClient({
     baseUrl: live.current.upstream.base_url,
     proxy: live.current.upstream.proxy,
@@ -80,16 +93,27 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const failover = new Failover(pool, client, failoverSettings(live, clock));
   const openai = openaiSettings(live);
   const stats = new RequestStats(clock);
+  const metrics = live.current.metrics.enabled ? new Metrics(pool) : undefined;
   let control: ControlServer | undefined;
+  const onRecord = (record: RequestRecord, durationMs: number, clientName: string) => {
+    stats.record(record, durationMs);
+    usage.record(clientName, record.status, record.usage);
+    metrics?.observe(record, clientName, record.usage);
+    store.markDirty();
+    control?.notifyChange();
+  };
   const proxy = createProxyServer({
     pool,
     failover,
     log,
-    onRecord: (record, durationMs) => {
-      stats.record(record, durationMs);
-      control?.notifyChange();
+    settings: serverSettings(live),
+    tokens: () => tokens,
+    usage,
+    metrics: metrics && {
+      authorized: metricsAuthorizer(live.current.metrics.token ?? env[live.current.metrics.token_env ?? ''] ?? undefined),
+      text: () => metrics.text(),
     },
-    maxBodyBytes: MAX_BODY_BYTES,
+    onRecord,
     openai: createOpenAISurface({
       failover,
       catalog: new ModelCatalog(failover, openai, clock),
@@ -97,29 +121,36 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
         return openai.aliases;
       },
       fetchImage: createImageFetcher(openai),
-      maxBodyBytes: MAX_BODY_BYTES,
       clock,
     }),
   });
   const port = await listen(proxy.server, live.current.host, live.current.port).catch(async (error) => {
     await store.close();
+    await client.destroy();
     throw error;
   });
+  if (openWarning) log.warn(openWarning);
+
   const rechecker = new Rechecker(pool, client, recheckSettings(live, clock), log);
   rechecker.start();
   const applyConfig = (config: Config) => {
+    const nextTokens = resolveTokens(config, env);
+    const warning = openAccessWarning({ ...config, host: live.current.host }, nextTokens);
     const notes = restartOnlyChanges(live.current, config);
     live.current = config;
+    tokens = nextTokens;
     log.level = config.log.level;
     rechecker.restart();
-    return notes;
+    return warning ? [...notes, warning] : notes;
   };
   const reloader = deps.sources && new Reloader({ sources: deps.sources, pool, currentConfig: () => live.current, applyConfig, log });
   const watcher = reloader && live.current.watch.enabled ? watchSources(live.current, deps.sources as ConfigSources, reloader) : undefined;
   await watcher?.ready();
+
   const host = live.current.host.includes(':') ? `[${live.current.host}]` : live.current.host;
   const url = `http://${host}:${port}`;
-  const snapshot = () => buildSnapshot({ pool, stats, daemon: { pid: process.pid, startedAt, url }, activeRequests: proxy.activeRequests, clock });
+  const snapshot = () =>
+    buildSnapshot({ pool, stats, usage, daemon: { pid: process.pid, startedAt, url }, activeRequests: proxy.activeRequests, clock });
   control = new ControlServer({ pool, rechecker, reloader, snapshot }, log);
   pool.onChange(() => control?.notifyChange());
   await control.listen(socketPath);

@@ -55,6 +55,17 @@ export const statsSchema = z.object({
   requestsTotal: z.number(),
 });
 
+const clientCountersSchema = z.object({ requests: z.number(), errors: z.number(), promptTokens: z.number(), completionTokens: z.number() });
+
+/** Usage of one client token (by name; never the token). */
+export const clientViewSchema = z.object({
+  name: z.string(),
+  lifetime: clientCountersSchema,
+  today: clientCountersSchema,
+  /** Requests admitted in the last minute (what `rpm` limits). */
+  lastMinute: z.number(),
+});
+
 export const snapshotSchema = z.object({
   daemon: z.object({
     version: z.string(),
@@ -67,10 +78,12 @@ export const snapshotSchema = z.object({
   stats: statsSchema,
   keys: z.array(keyViewSchema),
   recent: z.array(recentRequestSchema),
+  clients: z.array(clientViewSchema).optional(),
 });
 
 export type Cooldown = z.infer<typeof cooldownSchema>;
 export type KeyView = z.infer<typeof keyViewSchema>;
 export type RecentRequest = z.infer<typeof recentRequestSchema>;
 export type Stats = z.infer<typeof statsSchema>;
+export type ClientView = z.infer<typeof clientViewSchema>;
 export type Snapshot = z.infer<typeof snapshotSchema>;

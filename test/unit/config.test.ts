@@ -66,10 +66,14 @@ describe('schema defaults', () => {
       retry: { max_attempts: 5, max_wait_ms: 3000, empty_responses: true },
       recheck: { interval_ms: 300000, model: 'gemini-2.5-flash' },
       openai: { aliases: {}, models_cache_ms: 300000, image_max_bytes: 20971520, image_timeout_ms: 10000 },
-      log: { level: 'info', format: 'auto' },
+      log: { level: 'info', format: 'auto', file: null, retain_days: 7 },
       state: { flush_ms: 1000, forget_after_days: 30 },
       watch: { enabled: true, poll: false, poll_interval_ms: 1000 },
       shutdown: { grace_ms: 30000 },
+      auth: { tokens: [], allow_anonymous: false },
+      models: { allow: [], deny: [] },
+      limits: { max_body_bytes: 20971520, header_timeout_ms: 10000, body_timeout_ms: 60000 },
+      metrics: { enabled: true, token: null, token_env: null },
     } satisfies Config);
   });
 

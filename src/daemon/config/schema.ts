@@ -92,6 +92,51 @@ const openaiSchema = section({
 const logSchema = section({
   level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   format: z.enum(['auto', 'pretty', 'json']).default('auto'),
+  // Also write the log (JSON lines) to this file, rotated daily; null = no file.
+  file: nonEmptyString('a file path').nullable().default(null),
+  retain_days: positiveInt().default(7),
+});
+
+/** A client token: exactly one of `token` (the secret itself) or `token_env` (the env var holding it). */
+const clientTokenSchema = z
+  .object({
+    name: z.string({ error: 'expected a name' }).regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'expected a name of letters, digits, . _ - (at most 64)' }),
+    token: z.string({ error: 'expected the token text' }).min(16, { error: 'expected a token of at least 16 characters' }).optional(),
+    token_env: z.string({ error: 'expected an environment variable name' }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).optional(),
+    rpm: positiveInt().optional(),
+    daily_requests: positiveInt().optional(),
+    daily_tokens: positiveInt().optional(),
+    models: z.array(z.string({ error: 'expected a model name' })).optional(),
+  })
+  .strict()
+  .refine((entry) => (entry.token === undefined) !== (entry.token_env === undefined), { error: 'expected exactly one of token or token_env' });
+
+const authSchema = section({
+  tokens: z.preprocess((value) => (value === null ? undefined : value), z.array(clientTokenSchema).default([])),
+  // Without tokens, a non-loopback host refuses to start unless this is true.
+  allow_anonymous: z.boolean().default(false),
+});
+
+const modelsSchema = section({
+  // Pool-wide: when non-empty, only these models may be used (and listed).
+  allow: z.preprocess((value) => (value === null ? undefined : value), z.array(z.string()).default([])),
+  // Pool-wide: these models may never be used (and are not listed).
+  deny: z.preprocess((value) => (value === null ? undefined : value), z.array(z.string()).default([])),
+});
+
+const limitsSchema = section({
+  max_body_bytes: positiveInt().default(20 * 1024 * 1024),
+  // Slow clients are cut off: all request headers within this time...
+  header_timeout_ms: positiveInt().default(10_000),
+  // ...and the whole request (headers and body) within this time.
+  body_timeout_ms: positiveInt().default(60_000),
+});
+
+const metricsSchema = section({
+  enabled: z.boolean().default(true),
+  // When set, GET /metrics needs "Authorization: Bearer <token>".
+  token: z.string().min(16, { error: 'expected a token of at least 16 characters' }).nullable().default(null),
+  token_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).nullable().default(null),
 });
 
 const stateSchema = section({
@@ -130,6 +175,10 @@ export const configSchema = z
     state: stateSchema,
     watch: watchSchema,
     shutdown: shutdownSchema,
+    auth: authSchema,
+    models: modelsSchema,
+    limits: limitsSchema,
+    metrics: metricsSchema,
   })
   .strict();
 

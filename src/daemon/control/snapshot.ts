@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { KeyView, Snapshot } from '../../protocol/snapshot.js';
+import type { ClientUsage } from '../auth/clientUsage.js';
 import type { KeyPool, KeySnapshot } from '../pool/keyPool.js';
 import type { RequestStats } from './requestStats.js';
 
@@ -10,6 +11,7 @@ const RECENT_COUNT = 50;
 export interface SnapshotSources {
   pool: KeyPool;
   stats: RequestStats;
+  usage: ClientUsage;
   daemon: { pid: number; startedAt: number; url: string };
   activeRequests: () => number;
   clock: () => number;
@@ -23,6 +25,7 @@ export function buildSnapshot(sources: SnapshotSources): Snapshot {
     stats: sources.stats.stats(sources.activeRequests()),
     keys: sources.pool.snapshot().map(keyView),
     recent: sources.stats.recent(RECENT_COUNT),
+    clients: sources.usage.snapshot(),
   };
 }
 

@@ -46,8 +46,17 @@ export function nextPacificMidnight(nowMs: number): number {
   return midnightWall - pacificOffsetMs(firstGuess);
 }
 
+/** The last computed quota day: counters ask on every request, and Intl is not free. */
+let cachedDay: { from: number; to: number; date: string } | undefined;
+
 /** The Pacific calendar date (YYYY-MM-DD) of an instant: the quota day it belongs to. */
 export function pacificDate(nowMs: number): string {
+  if (cachedDay && nowMs >= cachedDay.from && nowMs < cachedDay.to) return cachedDay.date;
   const wall = pacificWallClock(nowMs);
-  return `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
+  const date = `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
+  // The midnight that began this day: step forward from a day and a bit before.
+  let from = nextPacificMidnight(nowMs - 26 * 3_600_000);
+  for (let next = nextPacificMidnight(from); next <= nowMs; next = nextPacificMidnight(from)) from = next;
+  cachedDay = { from, to: nextPacificMidnight(nowMs), date };
+  return date;
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import type { KeyPool, Lease } from '../pool/keyPool.js';
-import type { Outcome } from '../pool/outcome.js';
+import type { Outcome, TokenUsage } from '../pool/outcome.js';
 import { scrubSecrets } from '../secrets.js';
 import { classifyError, classifyNetworkError, isEmptyAnswer, parseGoogleError, type ClassifyContext, type GoogleError } from '../upstream/classify.js';
 import type { UpstreamClient, UpstreamRequest } from '../upstream/upstreamClient.js';
@@ -39,7 +39,7 @@ interface Attempted {
 }
 
 export type FailoverResult =
-  | (Attempted & { kind: 'unary'; status: number; contentType: string; body: Buffer })
+  | (Attempted & { kind: 'unary'; status: number; contentType: string; body: Buffer; usage?: TokenUsage })
   | (Attempted & { kind: 'stream'; status: number; stream: UpstreamStream; finish: (outcome: Outcome) => void })
   /** An upstream error to pass on (client errors, or the last transient one). Already scrubbed. */
   | (Attempted & { kind: 'upstreamError'; status: number; error: GoogleError })
@@ -112,9 +112,10 @@ export class Failover {
     if (plan.expectsCandidates && this.settings.retryEmptyResponses && isEmptyAnswer(text)) {
       return this.failed(lease, { kind: 'empty' }, info);
     }
-    this.pool.report(lease, { kind: 'success', usage: extractUsage(text) });
+    const usage = extractUsage(text);
+    this.pool.report(lease, { kind: 'success', usage });
     const contentType = String(response.headers['content-type'] ?? 'application/json; charset=UTF-8');
-    return { done: { ...info, kind: 'unary', status: response.statusCode, contentType, body } };
+    return { done: { ...info, kind: 'unary', status: response.statusCode, contentType, body, usage } };
   }
 
   private async streamed(response: Dispatcher.ResponseData, lease: Lease, info: Attempted): Promise<AttemptResult> {

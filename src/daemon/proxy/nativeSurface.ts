@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { refuseModel, type ProxyRequest } from './proxyRequest.js';
 import type { Outcome } from '../pool/outcome.js';
 import type { SseItem } from '../upstream/sseParser.js';
 import { extractUsage } from '../upstream/usage.js';
 import type { Failover, FailoverResult, UpstreamPlan } from './failover.js';
 import { googleError, sendGoogleError } from './googleErrors.js';
 import { readBody, sendText, writeChunk } from './httpIo.js';
-import { recordResult, type RequestRecord } from './requestRecord.js';
+import { finishStream, recordResult, type RequestRecord } from './requestRecord.js';
 
 /**
  * The native Gemini surface: bodies go upstream unchanged and answers come
@@ -16,27 +17,29 @@ export const MODEL_ACTIONS = new Set(['generateContent', 'streamGenerateContent'
 const GENERATING_ACTIONS = new Set(['generateContent', 'streamGenerateContent']);
 const FORWARDED_HEADERS = ['content-type', 'x-goog-api-client', 'x-server-timeout'];
 
-export interface NativeRequest {
-  req: IncomingMessage;
-  res: ServerResponse;
-  query: URLSearchParams;
-  signal: AbortSignal;
-}
-
 export interface NativeDeps {
   failover: Failover;
-  maxBodyBytes: number;
 }
+
+/** Only these query parameters go upstream: `key`, `access_token` and the like never do. */
+const FORWARDED_QUERY = new Set(['alt', 'pageSize', 'pageToken']);
 
 export async function handleModelAction(
   deps: NativeDeps,
-  request: NativeRequest,
+  request: ProxyRequest,
   version: string,
   model: string,
   action: string,
 ): Promise<RequestRecord> {
   const record: RequestRecord = { surface: 'native', method: 'POST', path: `/${version}/models/${model}:${action}`, model, status: 0, attempts: 0 };
-  const body = await readBody(request.req, deps.maxBodyBytes);
+  if (refuseModel(request, record, model, 'native')) return record;
+  const body = await readBody(request.req, request.maxBodyBytes);
+  if (!looksLikeJsonObject(body)) {
+    // Bodies pass through unparsed; this cheap check saves an upstream call (and a key's turn) on garbage.
+    sendGoogleError(request.res, 400, googleError(400, 'Invalid JSON payload received. Expected a JSON object as the request body.'));
+    record.status = 400;
+    return record;
+  }
   const stream = action === 'streamGenerateContent';
   const clientWantsSse = request.query.get('alt') === 'sse';
   const query = forwardedQuery(request.query, stream ? { alt: 'sse' } : {});
@@ -47,14 +50,15 @@ export async function handleModelAction(
     request: { method: 'POST', pathAndQuery: `/${version}/models/${encodeURIComponent(model)}:${action}${query}`, headers: forwardedHeaders(request.req), body },
   };
   const result = await deps.failover.run(plan, request.signal);
-  await deliver(request.res, result, { arrayMode: stream && !clientWantsSse });
+  await deliver(request.res, result, record, { arrayMode: stream && !clientWantsSse });
   return recordResult(record, result);
 }
 
 /** GET /v1beta/models and /v1beta/models/{id}: passed through with a pool key. */
-export async function handleModelsGet(deps: NativeDeps, request: NativeRequest, version: string, model?: string): Promise<RequestRecord> {
+export async function handleModelsGet(deps: NativeDeps, request: ProxyRequest, version: string, model?: string): Promise<RequestRecord> {
   const path = model ? `/${version}/models/${encodeURIComponent(model)}` : `/${version}/models`;
   const record: RequestRecord = { surface: 'native', method: 'GET', path, model, status: 0, attempts: 0 };
+  if (model && refuseModel(request, record, model, 'native')) return record;
   const plan: UpstreamPlan = {
     model: '',
     stream: false,
@@ -62,17 +66,17 @@ export async function handleModelsGet(deps: NativeDeps, request: NativeRequest, 
     request: { method: 'GET', pathAndQuery: path + forwardedQuery(request.query, {}), headers: forwardedHeaders(request.req) },
   };
   const result = await deps.failover.run(plan, request.signal);
-  await deliver(request.res, result, { arrayMode: false });
+  await deliver(request.res, result, record, { arrayMode: false });
   return recordResult(record, result);
 }
 
-async function deliver(res: ServerResponse, result: FailoverResult, options: { arrayMode: boolean }): Promise<void> {
+async function deliver(res: ServerResponse, result: FailoverResult, record: RequestRecord, options: { arrayMode: boolean }): Promise<void> {
   switch (result.kind) {
     case 'unary':
       sendText(res, result.status, result.body, result.contentType);
       return;
     case 'stream':
-      result.finish(options.arrayMode ? await pipeAsArray(res, result) : await pipeSse(res, result));
+      finishStream(record, result.finish, options.arrayMode ? await pipeAsArray(res, result) : await pipeSse(res, result));
       return;
     case 'upstreamError':
       sendGoogleError(res, result.status, result.error, { arrayMode: options.arrayMode });
@@ -135,6 +139,16 @@ function endBrokenStream(res: ServerResponse, error: unknown, frame: (message: s
   return { kind: 'transient', reason: code, message: `stream broke after it started (${code})` };
 }
 
+
+/** First non-blank byte `{`, last `}`: not a parse, just enough to turn away what cannot be JSON. */
+function looksLikeJsonObject(body: Buffer): boolean {
+  let start = 0;
+  let end = body.length - 1;
+  while (start <= end && body[start] <= 0x20) start += 1;
+  while (end >= start && body[end] <= 0x20) end -= 1;
+  return body[start] === 0x7b && body[end] === 0x7d;
+}
+
 export function sseHeaders(): Record<string, string> {
   return { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' };
 }
@@ -148,11 +162,11 @@ function forwardedHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** The client's query minus its own key; `overrides` win. */
+/** The allowed part of the client's query (never its key); `overrides` win. */
 function forwardedQuery(query: URLSearchParams, overrides: Record<string, string>): string {
   const forwarded = new URLSearchParams();
   for (const [name, value] of query) {
-    if (name !== 'key' && !(name in overrides)) forwarded.append(name, value);
+    if (FORWARDED_QUERY.has(name) && !(name in overrides)) forwarded.append(name, value);
   }
   for (const [name, value] of Object.entries(overrides)) forwarded.set(name, value);
   const text = forwarded.toString();

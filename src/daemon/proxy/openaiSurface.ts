@@ -12,8 +12,9 @@ import { extractUsage } from '../upstream/usage.js';
 import type { Failover, FailoverResult, UpstreamPlan } from './failover.js';
 import { readBody, sendJson, writeChunk } from './httpIo.js';
 import type { ModelCatalog } from './modelCatalog.js';
-import { sseHeaders, type NativeRequest } from './nativeSurface.js';
-import { recordResult, type RequestRecord } from './requestRecord.js';
+import { sseHeaders } from './nativeSurface.js';
+import { refuseModel, type ProxyRequest } from './proxyRequest.js';
+import { finishStream, recordResult, type RequestRecord } from './requestRecord.js';
 import type { OpenAISurface } from './server.js';
 
 /**
@@ -26,7 +27,6 @@ export interface OpenAIDeps {
   catalog: ModelCatalog;
   aliases: Readonly<Record<string, string>>;
   fetchImage: ImageFetcher;
-  maxBodyBytes: number;
   clock: () => number;
 }
 
@@ -41,9 +41,9 @@ export function createOpenAISurface(deps: OpenAIDeps): OpenAISurface {
   };
 }
 
-async function handleChat(deps: OpenAIDeps, request: NativeRequest, resolveModel: (m: string) => string): Promise<RequestRecord> {
+async function handleChat(deps: OpenAIDeps, request: ProxyRequest, resolveModel: (m: string) => string): Promise<RequestRecord> {
   const record: RequestRecord = { surface: 'openai', method: 'POST', path: '/v1/chat/completions', status: 0, attempts: 0 };
-  const input = await readJson(request, deps.maxBodyBytes);
+  const input = await readJson(request);
   let call: GeminiChatCall;
   try {
     call = await translateChatRequest(input, { resolveModel, fetchImage: deps.fetchImage });
@@ -51,6 +51,7 @@ async function handleChat(deps: OpenAIDeps, request: NativeRequest, resolveModel
     return refuse(request.res, record, error);
   }
   record.model = call.model;
+  if (refuseModel(request, record, call.model, 'openai')) return record;
   const action = call.stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
   const plan: UpstreamPlan = {
     model: call.model,
@@ -64,7 +65,7 @@ async function handleChat(deps: OpenAIDeps, request: NativeRequest, resolveModel
     const gemini = JSON.parse(result.body.toString('utf8')) as { responseId?: string };
     sendJson(request.res, 200, toChatCompletion(gemini, { id: chatIdFor(gemini.responseId), created, model: call.requestedModel }));
   } else if (result.kind === 'stream') {
-    result.finish(await pipeChatStream(request.res, result, call, created));
+    finishStream(record, result.finish, await pipeChatStream(request.res, result, call, created));
   } else {
     sendFailure(request.res, result);
   }
@@ -113,9 +114,9 @@ async function pipeChatStream(res: ServerResponse, result: StreamResult, call: G
   return { kind: 'success', usage: extractUsage(stream.tailText()) };
 }
 
-async function handleEmbeddings(deps: OpenAIDeps, request: NativeRequest, resolveModel: (m: string) => string): Promise<RequestRecord> {
+async function handleEmbeddings(deps: OpenAIDeps, request: ProxyRequest, resolveModel: (m: string) => string): Promise<RequestRecord> {
   const record: RequestRecord = { surface: 'openai', method: 'POST', path: '/v1/embeddings', status: 0, attempts: 0 };
-  const input = await readJson(request, deps.maxBodyBytes);
+  const input = await readJson(request);
   let call;
   try {
     call = translateEmbeddingsRequest(input, resolveModel);
@@ -123,6 +124,7 @@ async function handleEmbeddings(deps: OpenAIDeps, request: NativeRequest, resolv
     return refuse(request.res, record, error);
   }
   record.model = call.model;
+  if (refuseModel(request, record, call.model, 'openai')) return record;
   const answers: unknown[] = [];
   let result: FailoverResult | undefined;
   for (const batch of call.batches) {
@@ -150,19 +152,20 @@ async function handleEmbeddings(deps: OpenAIDeps, request: NativeRequest, resolv
   return recordResult(record, result);
 }
 
-async function handleModels(deps: OpenAIDeps, request: NativeRequest, model?: string): Promise<RequestRecord> {
+async function handleModels(deps: OpenAIDeps, request: ProxyRequest, model?: string): Promise<RequestRecord> {
   const record: RequestRecord = { surface: 'openai', method: 'GET', path: model ? `/v1/models/${model}` : '/v1/models', model, status: 200, attempts: 0 };
   const listed = await deps.catalog.list(request.signal);
   if (!listed.ok) {
     sendFailure(request.res, listed.failure);
     return recordResult(record, listed.failure);
   }
+  const visible = listed.models.filter((entry) => !request.checkModel(String((entry as { name?: string }).name ?? '').replace(/^models\//, '')));
   if (!model) {
-    sendJson(request.res, 200, toOpenAIModelList(listed.models));
+    sendJson(request.res, 200, toOpenAIModelList(visible));
     return record;
   }
   const wanted = deps.aliases[model] ?? model;
-  const found = listed.models.find((entry) => (entry as { name?: string }).name === `models/${wanted}`);
+  const found = visible.find((entry) => (entry as { name?: string }).name === `models/${wanted}`);
   if (!found) {
     const error = openAIError(404, `The model '${model}' does not exist`, { code: 'model_not_found', param: 'model' });
     sendJson(request.res, error.status, error.body);
@@ -174,8 +177,8 @@ async function handleModels(deps: OpenAIDeps, request: NativeRequest, model?: st
 }
 
 /** Parses the body as JSON; a body that is not JSON is answered by the translator's validation as a 400. */
-async function readJson(request: NativeRequest, maxBodyBytes: number): Promise<unknown> {
-  const body = await readBody(request.req, maxBodyBytes);
+async function readJson(request: ProxyRequest): Promise<unknown> {
+  const body = await readBody(request.req, request.maxBodyBytes);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
@@ -215,6 +218,7 @@ function sendFailure(res: ServerResponse, failure: Failure): void {
       return;
   }
 }
+
 
 function responseIdOf(items: SseItem[]): string | undefined {
   for (const item of items) {

@@ -1,3 +1,4 @@
+import type { Outcome, TokenUsage } from '../pool/outcome.js';
 import type { FailoverResult } from './failover.js';
 
 /**
@@ -14,6 +15,8 @@ export interface RequestRecord {
   keyMasked?: string;
   upstreamMs?: number;
   error?: string;
+  /** Tokens the answer used, when it said. */
+  usage?: TokenUsage;
 }
 
 /** Fills a record from what the failover loop came to. */
@@ -24,5 +27,13 @@ export function recordResult(record: RequestRecord, result: FailoverResult): Req
   record.status = result.kind === 'cancelled' ? 499 : result.status;
   if (result.kind === 'noKey') record.error = result.message;
   if (result.kind === 'upstreamError') record.error = result.error.message;
+  if (result.kind === 'unary') record.usage = result.usage;
   return record;
+}
+
+/** A stream's end: its usage goes to the record as well as to the key. */
+export function finishStream(record: RequestRecord, finish: (outcome: Outcome) => void, outcome: Outcome): void {
+  if (outcome.kind === 'success') record.usage = outcome.usage;
+  if (outcome.kind === 'transient') record.error = outcome.message;
+  finish(outcome);
 }

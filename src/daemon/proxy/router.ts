@@ -5,6 +5,7 @@
  */
 export type Route =
   | { kind: 'health' }
+  | { kind: 'metrics' }
   | { kind: 'nativeAction'; version: string; model: string; action: string }
   | { kind: 'nativeModels'; version: string; model?: string }
   | { kind: 'openaiChat' }
@@ -33,6 +34,7 @@ export function matchRoute(method: string, path: string): Route {
 
 function findRoute(path: string): RouteMatch | undefined {
   if (path === '/health' || path === '/healthz') return { method: 'GET', route: { kind: 'health' } };
+  if (path === '/metrics') return { method: 'GET', route: { kind: 'metrics' } };
   if (path === '/v1/chat/completions') return { method: 'POST', route: { kind: 'openaiChat' } };
   if (path === '/v1/embeddings') return { method: 'POST', route: { kind: 'openaiEmbeddings' } };
   const action = MODEL_ACTION.exec(path);

@@ -1,32 +1,47 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { ClientPolicy, ClientTokens } from '../auth/clientTokens.js';
+import type { ClientUsage } from '../auth/clientUsage.js';
 import type { KeyPool } from '../pool/keyPool.js';
 import { scrubSecrets } from '../secrets.js';
 import type { Failover } from './failover.js';
-import { googleError, sendGoogleError } from './googleErrors.js';
-import { BodyTooLargeError, clientGoneSignal, sendJson } from './httpIo.js';
-import { handleModelAction, handleModelsGet, MODEL_ACTIONS, type NativeRequest } from './nativeSurface.js';
+import { BodyTooLargeError, clientGoneSignal, sendJson, sendText } from './httpIo.js';
+import { handleModelAction, handleModelsGet, MODEL_ACTIONS } from './nativeSurface.js';
+import type { ProxyRequest } from './proxyRequest.js';
 import type { RequestRecord } from './requestRecord.js';
-import { matchRoute, type Route, type Surface } from './router.js';
+import { matchRoute, surfaceOf, type Route, type Surface } from './router.js';
+import { sendError } from './surfaceErrors.js';
 
 /**
- * The node:http server: route, run the handler, answer every failure in the
- * surface's own error format, and log one line per proxied request.
+ * The node:http server: route, authenticate, admit (client limits), run the
+ * handler, answer every failure in the surface's own error format, and report
+ * one record per proxied request (log line, stats, usage, metrics).
  */
 export interface OpenAISurface {
-  chat(request: NativeRequest): Promise<RequestRecord>;
-  embeddings(request: NativeRequest): Promise<RequestRecord>;
-  models(request: NativeRequest, model?: string): Promise<RequestRecord>;
+  chat(request: ProxyRequest): Promise<RequestRecord>;
+  embeddings(request: ProxyRequest): Promise<RequestRecord>;
+  models(request: ProxyRequest, model?: string): Promise<RequestRecord>;
+}
+
+export interface ServerSettings {
+  readonly maxBodyBytes: number;
+  readonly headerTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
 }
 
 export interface ServerDeps {
   pool: KeyPool;
   failover: Failover;
   log: Logger;
-  maxBodyBytes: number;
+  settings: ServerSettings;
+  /** The client tokens in force (hot-reloaded with the config). */
+  tokens: () => ClientTokens;
+  usage: ClientUsage;
   openai?: OpenAISurface;
-  /** Called once per proxied request (request log, recent-requests ring, metrics). */
-  onRecord?: (record: RequestRecord, durationMs: number) => void;
+  /** GET /metrics: undefined when turned off. */
+  metrics?: { authorized(req: IncomingMessage): boolean; text(): Promise<string> };
+  /** Called once per proxied request (request log, recent-requests ring, usage, metrics). */
+  onRecord?: (record: RequestRecord, durationMs: number, client: string) => void;
 }
 
 export interface ProxyServer {
@@ -35,16 +50,20 @@ export interface ProxyServer {
   activeRequests(): number;
 }
 
+const ANONYMOUS: ClientPolicy = { name: 'anonymous' };
+
 export function createProxyServer(deps: ServerDeps): ProxyServer {
   let active = 0;
-  const server = createServer((req, res) => {
+  const server = createServer({ connectionsCheckingInterval: Math.min(1_000, deps.settings.headerTimeoutMs) }, (req, res) => {
     active += 1;
     res.once('close', () => (active -= 1));
     void handle(deps, req, res);
   });
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 0; // streams may run long; idle upstreams are cut by the stream-idle timeout
+  // Slow clients are cut off (408): headers, then the whole request, must arrive in time.
+  // Responses are not limited: streams may run long, and idle upstreams have their own timeout.
+  server.headersTimeout = deps.settings.headerTimeoutMs;
+  server.requestTimeout = Math.max(deps.settings.bodyTimeoutMs, deps.settings.headerTimeoutMs);
   return { server, activeRequests: () => active };
 }
 
@@ -54,56 +73,100 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const queryAt = rawUrl.indexOf('?');
   const path = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
   const route = matchRoute(req.method ?? 'GET', path);
-  const request: NativeRequest = {
-    req,
-    res,
-    query: new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1)),
-    signal: clientGoneSignal(res),
-  };
+  const query = new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
   try {
+    if (await answerLocally(deps, route, req, res, path)) return;
+    const request = admit(deps, route, req, res, query);
+    if (!request) return;
     const record = await dispatch(deps, route, request, path);
-    if (record) {
-      const durationMs = performance.now() - startedAt;
-      deps.log.info({ ...record, ms: Math.round(durationMs) }, 'request');
-      deps.onRecord?.(record, durationMs);
-    }
+    const durationMs = performance.now() - startedAt;
+    deps.log.info({ ...record, usage: undefined, client: request.client.name, ms: Math.round(durationMs) }, 'request');
+    deps.onRecord?.(record, durationMs, request.client.name);
   } catch (error) {
     answerFailure(deps, res, path, error);
   }
 }
 
-async function dispatch(deps: ServerDeps, route: Route, request: NativeRequest, path: string): Promise<RequestRecord | undefined> {
+/** Routes that need no client token: health, metrics, and the answers to bad routes. */
+async function answerLocally(deps: ServerDeps, route: Route, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   switch (route.kind) {
     case 'health':
-      sendJson(request.res, 200, { status: 'ok', keys: deps.pool.totals() });
-      return undefined;
+      sendJson(res, 200, { status: 'ok', keys: deps.pool.totals() });
+      return true;
+    case 'metrics':
+      if (!deps.metrics) sendError(res, 'native', 404, 'Metrics are turned off (metrics.enabled).');
+      else if (!deps.metrics.authorized(req)) sendError(res, 'native', 401, 'GET /metrics needs the metrics token.', { 'www-authenticate': 'Bearer' });
+      else sendText(res, 200, await deps.metrics.text(), 'text/plain; version=0.0.4; charset=utf-8');
+      return true;
+    case 'methodNotAllowed':
+      sendError(res, route.surface, 405, `Method ${req.method} is not allowed on ${path}; use ${route.allowed}.`, { allow: route.allowed });
+      return true;
+    case 'notFound':
+      sendError(res, route.surface, 404, `No route for ${req.method} ${path}.`);
+      return true;
     case 'nativeAction':
-      if (!MODEL_ACTIONS.has(route.action)) return notFound(request, 'native', path);
+      if (MODEL_ACTIONS.has(route.action)) return false;
+      sendError(res, 'native', 404, `No route for ${req.method} ${path}.`);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Who is asking, and may they now? Answers 401 / 429 itself and returns undefined then. */
+function admit(deps: ServerDeps, route: Route, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): ProxyRequest | undefined {
+  const surface: Surface = route.kind.startsWith('openai') ? 'openai' : 'native';
+  const tokens = deps.tokens();
+  const client = tokens.open ? ANONYMOUS : tokens.identify(req, query);
+  if (!client) {
+    sendError(res, surface, 401, 'Missing or invalid client token: send it as "Authorization: Bearer <token>", "x-goog-api-key" or "?key=".', { 'www-authenticate': 'Bearer' });
+    deps.log.info({ path: req.url?.split('?')[0], status: 401 }, 'request refused: no valid client token');
+    return undefined;
+  }
+  const refusal = deps.usage.admit(client);
+  if (refusal) {
+    const headers: Record<string, string> = refusal.retryAfterS === undefined ? {} : { 'retry-after': String(refusal.retryAfterS) };
+    sendError(res, surface, refusal.status, refusal.message, headers);
+    deps.log.info({ client: client.name, status: refusal.status }, 'request refused: client limit');
+    return undefined;
+  }
+  return {
+    req,
+    res,
+    query,
+    signal: clientGoneSignal(res),
+    client,
+    checkModel: (model) => deps.usage.checkModel(client, model),
+    maxBodyBytes: deps.settings.maxBodyBytes,
+  };
+}
+
+async function dispatch(deps: ServerDeps, route: Route, request: ProxyRequest, path: string): Promise<RequestRecord> {
+  switch (route.kind) {
+    case 'nativeAction':
       return handleModelAction(deps, request, route.version, route.model, route.action);
     case 'nativeModels':
       return handleModelsGet(deps, request, route.version, route.model);
     case 'openaiChat':
-      return deps.openai ? deps.openai.chat(request) : notFound(request, 'openai', path);
+      return needOpenAI(deps).chat(request);
     case 'openaiEmbeddings':
-      return deps.openai ? deps.openai.embeddings(request) : notFound(request, 'openai', path);
+      return needOpenAI(deps).embeddings(request);
     case 'openaiModels':
-      return deps.openai ? deps.openai.models(request, route.model) : notFound(request, 'openai', path);
-    case 'methodNotAllowed':
-      sendError(request.res, route.surface, 405, `Method ${request.req.method} is not allowed on ${path}; use ${route.allowed}.`, { allow: route.allowed });
-      return undefined;
-    case 'notFound':
-      return notFound(request, route.surface, path);
+      return needOpenAI(deps).models(request, route.model);
+    default:
+      throw new Error(`route ${route.kind} reached dispatch for ${path}`);
   }
 }
 
-function notFound(request: NativeRequest, surface: Surface, path: string): undefined {
-  sendError(request.res, surface, 404, `No route for ${request.req.method} ${path}.`);
-  return undefined;
+function needOpenAI(deps: ServerDeps): OpenAISurface {
+  if (!deps.openai) throw new Error('the OpenAI surface is not wired');
+  return deps.openai;
 }
 
 function answerFailure(deps: ServerDeps, res: ServerResponse, path: string, error: unknown): void {
-  const surface = path.startsWith('/v1/') && !path.includes(':') ? 'openai' : 'native';
+  const surface = surfaceOf(path);
   if (error instanceof BodyTooLargeError) {
+    // Say so and close: the rest of the body is never read.
     sendError(res, surface, 413, error.message, { connection: 'close' });
     res.once('finish', () => res.socket?.destroy());
     return;
@@ -112,15 +175,4 @@ function answerFailure(deps: ServerDeps, res: ServerResponse, path: string, erro
   deps.log.error({ path, err: scrubSecrets(message, deps.pool.knownSecrets) }, 'request failed');
   if (!res.headersSent) sendError(res, surface, 500, 'gemini-pool hit an internal error; see its log.');
   else res.destroy();
-}
-
-/** An error of the daemon's own, in the surface's format. */
-export function sendError(res: ServerResponse, surface: Surface, status: number, message: string, headers: Record<string, string> = {}): void {
-  if (surface === 'openai') {
-    const type = status >= 500 ? 'server_error' : 'invalid_request_error';
-    sendJson(res, status, { error: { message, type, param: null, code: null } }, headers);
-    return;
-  }
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  sendGoogleError(res, status, googleError(status, message));
 }

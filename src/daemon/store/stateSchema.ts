@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PersistedClient } from '../auth/clientUsage.js';
 import type { PersistedKey } from '../pool/poolKey.js';
 
 /**
@@ -29,12 +30,22 @@ const persistedKey = z.object({
   removedAt: z.number().optional(),
 });
 
+const clientCounters = z.object({ requests: z.number(), errors: z.number(), promptTokens: z.number(), completionTokens: z.number() });
+
+const persistedClient = z.object({
+  name: z.string(),
+  lifetime: clientCounters,
+  today: z.object({ date: z.string(), counters: clientCounters }),
+});
+
 export const STATE_VERSION = 1;
 
 export const stateFileSchema = z.object({
   version: z.literal(STATE_VERSION),
   savedAt: z.number(),
   keys: z.array(persistedKey),
+  /** Usage per client token (by name); absent in files written before client tokens existed. */
+  clients: z.array(persistedClient).default([]),
 });
 
 export type StateFile = z.infer<typeof stateFileSchema>;
@@ -42,4 +53,6 @@ export type StateFile = z.infer<typeof stateFileSchema>;
 // The schema and the pool's type must describe the same thing.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const persistedKeysMatch: Same<z.infer<typeof persistedKey>, PersistedKey> = true;
+const persistedClientsMatch: Same<z.infer<typeof persistedClient>, PersistedClient> = true;
 void persistedKeysMatch;
+void persistedClientsMatch;

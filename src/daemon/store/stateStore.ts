@@ -4,6 +4,7 @@ import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { Logger } from 'pino';
 import { PoolError } from '../errors.js';
+import type { PersistedClient } from '../auth/clientUsage.js';
 import type { PersistedKey } from '../pool/poolKey.js';
 import { STATE_VERSION, stateFileSchema, type StateFile } from './stateSchema.js';
 
@@ -14,9 +15,13 @@ import { STATE_VERSION, stateFileSchema, type StateFile } from './stateSchema.js
  * per `flushMs`, never on the request path. A file that cannot be read or
  * does not parse is moved aside, never overwritten.
  */
-export interface LoadedState {
-  store: StateStore;
+export interface PersistedState {
   keys: PersistedKey[];
+  clients: PersistedClient[];
+}
+
+export interface LoadedState extends PersistedState {
+  store: StateStore;
 }
 
 export class StateStore {
@@ -27,13 +32,13 @@ export class StateStore {
 
   private constructor(
     private readonly db: Low<StateFile> | undefined,
-    private readonly collect: () => PersistedKey[],
+    private readonly collect: () => PersistedState,
     private readonly flushMs: number,
     private readonly log: Logger,
   ) {}
 
   /** Reads the state file (moving a bad one aside) and returns a store that writes `collect()`. */
-  static async open(options: { dataDir: string; flushMs: number; log: Logger; collect: () => PersistedKey[] }): Promise<LoadedState> {
+  static async open(options: { dataDir: string; flushMs: number; log: Logger; collect: () => PersistedState }): Promise<LoadedState> {
     const { dataDir, log } = options;
     try {
       mkdirSync(dataDir, { recursive: true });
@@ -41,17 +46,17 @@ export class StateStore {
       throw new PoolError('DATA_DIR', `cannot create the data directory ${dataDir} (${(error as NodeJS.ErrnoException).code}); set --data-dir to a writable place`);
     }
     const file = join(dataDir, 'state.json');
-    const db = new Low<StateFile>(new JSONFile(file), { version: STATE_VERSION, savedAt: 0, keys: [] });
+    const db = new Low<StateFile>(new JSONFile(file), emptyState());
     const problem = await readState(db);
-    if (!problem) return { store: new StateStore(db, options.collect, options.flushMs, log), keys: db.data.keys };
+    if (!problem) return { store: new StateStore(db, options.collect, options.flushMs, log), keys: db.data.keys, clients: db.data.clients };
     const movedTo = moveAside(file);
     if (!movedTo) {
       log.error({ file, problem }, 'the state file is unusable and cannot be moved aside: running without saving state, so as not to overwrite it');
-      return { store: new StateStore(undefined, options.collect, options.flushMs, log), keys: [] };
+      return { store: new StateStore(undefined, options.collect, options.flushMs, log), keys: [], clients: [] };
     }
     log.warn({ file, problem, movedTo }, 'the state file was unusable: moved aside, starting with fresh state');
-    db.data = { version: STATE_VERSION, savedAt: 0, keys: [] };
-    return { store: new StateStore(db, options.collect, options.flushMs, log), keys: [] };
+    db.data = emptyState();
+    return { store: new StateStore(db, options.collect, options.flushMs, log), keys: [], clients: [] };
   }
 
   /** Something changed: write within `flushMs` (coalescing everything that changes meanwhile). */
@@ -70,7 +75,7 @@ export class StateStore {
     if (!this.db) return;
     const db = this.db;
     this.lastWriteAt = Date.now();
-    db.data = { version: STATE_VERSION, savedAt: this.lastWriteAt, keys: this.collect() };
+    db.data = { version: STATE_VERSION, savedAt: this.lastWriteAt, ...this.collect() };
     this.writing = this.writing.then(() =>
       db.write().catch((error: NodeJS.ErrnoException) => {
         this.log.error({ code: error.code }, 'could not write the state file; will try again on the next change');
@@ -99,6 +104,10 @@ async function readState(db: Low<StateFile>): Promise<string | undefined> {
   if (!checked.success) return `unexpected content at ${checked.error.issues[0]?.path.join('.') || 'top level'}`;
   db.data = checked.data;
   return undefined;
+}
+
+function emptyState(): StateFile {
+  return { version: STATE_VERSION, savedAt: 0, keys: [], clients: [] };
 }
 
 function moveAside(file: string): string | undefined {
