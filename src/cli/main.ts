@@ -48,10 +48,11 @@ const cli = yargs(hideBin(process.argv))
   .command(
     'start',
     'run the key-pool daemon',
-    (argv) => withDaemonOptions(argv),
+    (argv) => withDaemonOptions(argv).option('dashboard', { type: 'boolean', default: false, describe: 'also show the dashboard in this terminal (the log goes to a file)' }),
     act(async (args) => {
       const { runStart } = await import('./start.js');
       return runStart({
+        dashboard: args.dashboard,
         configPath: args.config,
         keysFile: args.keys,
         host: args.host,
@@ -133,6 +134,15 @@ const cli = yargs(hideBin(process.argv))
         }),
       )
       .demandCommand(1, 'Say what to do with the config: check or reload.'),
+  )
+  .command(
+    'dashboard',
+    'watch a running daemon live, reset and recheck keys',
+    (argv) => withClientOptions(argv),
+    act(async (args) => {
+      const { runDashboardCommand } = await import('./dashboard.js');
+      return runDashboardCommand(clientArgs(args));
+    }),
   )
   .command(
     'demo',

@@ -1,10 +1,16 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { loadKeys } from '../daemon/config/keysFile.js';
 import { loadConfig, type ConfigOverrides } from '../daemon/config/loadConfig.js';
-import { createLogger } from '../daemon/log.js';
+import { createDaemonLogger } from '../daemon/log.js';
 import { startDaemon, type RunningDaemon } from '../daemon/run.js';
+import { SocketControlClient } from '../protocol/client.js';
 import { reportError } from './exit.js';
 
-export type StartArgs = ConfigOverrides;
+export interface StartArgs extends ConfigOverrides {
+  /** Run the dashboard in this terminal too; the log then goes to a file. */
+  dashboard?: boolean;
+}
 
 /** `gemini-pool start`: load config and keys, run until a signal. Resolves with the exit code. */
 export async function runStart(args: StartArgs): Promise<number> {
@@ -17,21 +23,36 @@ export async function runStart(args: StartArgs): Promise<number> {
     return reportError(error);
   }
   const { config, configPath } = loaded;
-  const log = createLogger(config.log.level, config.log.format);
+  const logFile = config.log.file ?? (args.dashboard ? join(config.data_dir, 'gemini-pool.log') : null);
+  const logging = await createDaemonLogger({ level: config.log.level, format: config.log.format, file: logFile, retainDays: config.log.retain_days, console: !args.dashboard });
+  const { log } = logging;
   for (const problem of keys.problems) log.warn({ source: problem.source }, problem.message);
   let daemon: RunningDaemon;
   try {
     daemon = await startDaemon({ config, keys: keys.keys, log, sources: { configPath, overrides: args, env: process.env, cwd: process.cwd() } });
   } catch (error) {
-    log.flush();
+    await logging.close();
     return reportError(error);
   }
   process.on('SIGHUP', () => {
     daemon.reloader?.reloadConfig();
     daemon.reloader?.reloadKeys();
   });
-  log.info({ url: daemon.url, keys: keys.keys.length, config: configPath ?? '(defaults)', upstream: config.upstream.base_url }, 'gemini-pool listening');
-  return waitForSignal(daemon, log);
+  log.info({ url: daemon.url, keys: keys.keys.length, config: configPath ?? '(defaults)', upstream: config.upstream.base_url, logFile }, 'gemini-pool listening');
+  const code = args.dashboard ? await runWithDashboard(daemon, log) : await waitForSignal(daemon, log);
+  await logging.close();
+  return code;
+}
+
+/** Daemon and dashboard in one terminal: quitting the dashboard stops the daemon. */
+async function runWithDashboard(daemon: RunningDaemon, log: Logger): Promise<number> {
+  const client = new SocketControlClient(daemon.socketPath, { reconnect: true });
+  await client.connect();
+  const { attachDashboard } = await import('./dashboard.js');
+  const stopped = waitForSignal(daemon, log);
+  await Promise.race([attachDashboard(client), stopped]);
+  process.emit('SIGTERM');
+  return stopped;
 }
 
 /**

@@ -43,10 +43,9 @@ export function createOpenAISurface(deps: OpenAIDeps): OpenAISurface {
 
 async function handleChat(deps: OpenAIDeps, request: ProxyRequest, resolveModel: (m: string) => string): Promise<RequestRecord> {
   const record: RequestRecord = { surface: 'openai', method: 'POST', path: '/v1/chat/completions', status: 0, attempts: 0 };
-  const input = await readJson(request);
   let call: GeminiChatCall;
   try {
-    call = await translateChatRequest(input, { resolveModel, fetchImage: deps.fetchImage });
+    call = await translateChatRequest(await readJson(request), { resolveModel, fetchImage: deps.fetchImage });
   } catch (error) {
     return refuse(request.res, record, error);
   }
@@ -116,10 +115,9 @@ async function pipeChatStream(res: ServerResponse, result: StreamResult, call: G
 
 async function handleEmbeddings(deps: OpenAIDeps, request: ProxyRequest, resolveModel: (m: string) => string): Promise<RequestRecord> {
   const record: RequestRecord = { surface: 'openai', method: 'POST', path: '/v1/embeddings', status: 0, attempts: 0 };
-  const input = await readJson(request);
   let call;
   try {
-    call = translateEmbeddingsRequest(input, resolveModel);
+    call = translateEmbeddingsRequest(await readJson(request), resolveModel);
   } catch (error) {
     return refuse(request.res, record, error);
   }

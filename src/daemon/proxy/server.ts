@@ -54,16 +54,20 @@ const ANONYMOUS: ClientPolicy = { name: 'anonymous' };
 
 export function createProxyServer(deps: ServerDeps): ProxyServer {
   let active = 0;
-  const server = createServer({ connectionsCheckingInterval: Math.min(1_000, deps.settings.headerTimeoutMs) }, (req, res) => {
+  const { headerTimeoutMs, bodyTimeoutMs } = deps.settings;
+  const options = {
+    keepAliveTimeout: 65_000,
+    // Slow clients are cut off (408): headers, then the whole request, must arrive in time.
+    // Responses are not limited: streams may run long, and idle upstreams have their own timeout.
+    headersTimeout: headerTimeoutMs,
+    requestTimeout: Math.max(bodyTimeoutMs, headerTimeoutMs + 1),
+    connectionsCheckingInterval: Math.min(1_000, headerTimeoutMs),
+  };
+  const server = createServer(options, (req, res) => {
     active += 1;
     res.once('close', () => (active -= 1));
     void handle(deps, req, res);
   });
-  server.keepAliveTimeout = 65_000;
-  // Slow clients are cut off (408): headers, then the whole request, must arrive in time.
-  // Responses are not limited: streams may run long, and idle upstreams have their own timeout.
-  server.headersTimeout = deps.settings.headerTimeoutMs;
-  server.requestTimeout = Math.max(deps.settings.bodyTimeoutMs, deps.settings.headerTimeoutMs);
   return { server, activeRequests: () => active };
 }
 
