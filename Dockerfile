@@ -18,7 +18,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json keys.txt.example ./
 COPY config ./config
-RUN mkdir -p /data && chown node:node /data
+# `docker exec <container> gemini-pool status` works: the CLI is on the PATH.
+RUN mkdir -p /data && chown node:node /data \
+  && chmod +x dist/cli/main.js && ln -s /app/dist/cli/main.js /usr/local/bin/gemini-pool
 USER node
 VOLUME /data
 EXPOSE 8080

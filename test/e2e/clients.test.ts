@@ -94,10 +94,10 @@ describe('client tokens', () => {
     const denied = await postJson(`${h.url}/v1/chat/completions`, { model: 'gemini-2.5-pro', messages: [{ role: 'user', content: 'x' }] }, team);
     assert.equal(denied.status, 403);
     assert.equal(denied.json.error.type, 'permission_error');
-    const listed = await (await fetch(`${h.url}/v1/models`, { headers: team })).json();
+    const listed = (await (await fetch(`${h.url}/v1/models`, { headers: team })).json()) as { data: Array<{ id: string }> };
     const ids = listed.data.map((model: { id: string }) => model.id);
     assert.ok(ids.includes('gemini-2.5-flash') && !ids.includes('gemini-2.5-pro'));
-    const limitedList = await (await fetch(`${h.url}/v1/models`, { headers: { authorization: `Bearer ${LIMITED_TOKEN}` } })).json();
+    const limitedList = (await (await fetch(`${h.url}/v1/models`, { headers: { authorization: `Bearer ${LIMITED_TOKEN}` } })).json()) as { data: Array<{ id: string }> };
     assert.deepEqual(limitedList.data.map((model: { id: string }) => model.id), ['gemini-2.5-flash']);
   });
 
@@ -147,10 +147,10 @@ describe('input hardening', () => {
     const auth = { authorization: `Bearer ${TEAM_TOKEN}`, 'content-type': 'application/json' };
     const native = await fetch(generateUrl(h), { method: 'POST', headers: auth, body: 'not json at all' });
     assert.equal(native.status, 400);
-    assert.equal((await native.json()).error.status, 'INVALID_ARGUMENT');
+    assert.equal(((await native.json()) as { error: { status: string } }).error.status, 'INVALID_ARGUMENT');
     const openai = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: auth, body: '{"model": ' });
     assert.equal(openai.status, 400);
-    assert.equal((await openai.json()).error.type, 'invalid_request_error');
+    assert.equal(((await openai.json()) as { error: { type: string } }).error.type, 'invalid_request_error');
     assert.equal((await fetch(`${h.url}/v1beta/nothing/here`, { headers: auth })).status, 404);
     assert.equal((await fetch(`${h.url}/v1/chat/completions`, { headers: auth })).status, 405);
     assert.equal((await fetch(generateUrl(h), { headers: auth })).status, 405);
