@@ -1,17 +1,19 @@
-import { ControlRequestError, SocketControlClient } from '../protocol/client.js';
-import { resolveSocketPath, type ClientArgs } from './control.js';
+import type { ControlClient } from '../protocol/client.js';
+import { ControlRequestError } from '../protocol/client.js';
+import { createClient, type ClientArgs, type ConnectableClient } from './control.js';
 import { reportError } from './exit.js';
 
 /**
- * `gemini-pool dashboard`: attach to a running daemon. The first connection
- * must succeed (else one line, exit 1); after that the client reconnects by
- * itself and the dashboard shows "disconnected" meanwhile. Ink and React are
- * loaded here, by dynamic import, and nowhere else.
+ * `gemini-pool dashboard`: attach to a running daemon, over its socket or
+ * (--url) its admin API. The first connection must succeed (else one line,
+ * exit 1); after that the client reconnects by itself and the dashboard shows
+ * "disconnected" meanwhile. Ink and React are loaded here, by dynamic
+ * import, and nowhere else.
  */
 export async function runDashboardCommand(args: ClientArgs): Promise<number> {
-  let client: SocketControlClient;
+  let client: ConnectableClient;
   try {
-    client = new SocketControlClient(resolveSocketPath(args), { reconnect: true });
+    client = createClient(args, { reconnect: true });
     await client.connect();
   } catch (error) {
     if (error instanceof ControlRequestError) {
@@ -23,7 +25,7 @@ export async function runDashboardCommand(args: ClientArgs): Promise<number> {
   return attachDashboard(client);
 }
 
-export async function attachDashboard(client: SocketControlClient): Promise<number> {
+export async function attachDashboard(client: ControlClient): Promise<number> {
   const { runDashboard } = await import('../tui/runDashboard.js');
   return runDashboard(client);
 }

@@ -35,11 +35,13 @@ function withClientOptions(argv: Argv) {
   return argv
     .option('config', { type: 'string', describe: 'YAML config file, to find the data dir / socket' })
     .option('data-dir', { type: 'string', describe: 'the daemon\'s data dir (default: ./data)' })
-    .option('socket', { type: 'string', describe: 'the daemon\'s control socket (default: <data-dir>/gemini-pool.sock)' });
+    .option('socket', { type: 'string', describe: 'the daemon\'s control socket (default: <data-dir>/gemini-pool.sock)' })
+    .option('url', { type: 'string', describe: 'a remote daemon\'s URL: talk to its admin API instead of the socket (or GEMINI_POOL_URL)' })
+    .option('admin-token', { type: 'string', describe: 'the remote daemon\'s admin token (or GEMINI_POOL_ADMIN_TOKEN)' });
 }
 
-function clientArgs(args: { config?: string; 'data-dir'?: string; socket?: string }) {
-  return { config: args.config, dataDir: args['data-dir'], socket: args.socket };
+function clientArgs(args: { config?: string; 'data-dir'?: string; socket?: string; url?: string; 'admin-token'?: string }) {
+  return { config: args.config, dataDir: args['data-dir'], socket: args.socket, url: args.url, adminToken: args['admin-token'] };
 }
 
 const cli = yargs(hideBin(process.argv))

@@ -1,5 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { KeyPool } from './pool/keyPool.js';
 import type { TokenUsage } from './pool/outcome.js';
@@ -72,15 +70,4 @@ export class Metrics {
   text(): Promise<string> {
     return this.registry.metrics();
   }
-}
-
-/** Whether a scrape may read /metrics: open without a metrics token, else Bearer <token> (constant-time). */
-export function metricsAuthorizer(token: string | undefined): (req: IncomingMessage) => boolean {
-  if (!token) return () => true;
-  const expected = createHash('sha256').update(token).digest();
-  return (req) => {
-    const header = req.headers.authorization;
-    const presented = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : '';
-    return timingSafeEqual(createHash('sha256').update(presented).digest(), expected);
-  };
 }

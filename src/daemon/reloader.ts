@@ -92,6 +92,7 @@ export function restartOnlyChanges(before: Config, after: Config): string[] {
     ['state.flush_ms', (config) => config.state.flush_ms],
     ['limits timeouts', (config) => `${config.limits.header_timeout_ms}/${config.limits.body_timeout_ms}`],
     ['metrics', (config) => JSON.stringify(config.metrics)],
+    ['admin', (config) => JSON.stringify(config.admin)],
   ];
   return fields
     .filter(([, read]) => read(before) !== read(after))

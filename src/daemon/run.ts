@@ -8,12 +8,16 @@ import { ClientUsage } from './auth/clientUsage.js';
 import { openAccessWarning } from './auth/openAccess.js';
 import { FileWatcher } from './config/fileWatcher.js';
 import type { Config } from './config/schema.js';
+import { ControlHub } from './control/controlHub.js';
 import { claimSocket, ControlServer } from './control/controlServer.js';
 import { RequestStats } from './control/requestStats.js';
 import { buildSnapshot } from './control/snapshot.js';
 import { PoolError } from './errors.js';
 import { failoverSettings, openaiSettings, poolOptions, recheckSettings, serverSettings, type LiveConfig } from './liveSettings.js';
-import { Metrics, metricsAuthorizer } from './metrics.js';
+import { Metrics } from './metrics.js';
+import { bearerAuthorizer, secretFrom } from './auth/bearer.js';
+import { createAdminApi, type AdminApi } from './control/adminApi.js';
+import { adminSetup } from './control/adminAccess.js';
 import { KeyPool, type KeyInput } from './pool/keyPool.js';
 import { Failover } from './proxy/failover.js';
 import { createImageFetcher } from './proxy/imageFetcher.js';
@@ -65,6 +69,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const startedAt = Date.now();
   let tokens: ClientTokens = resolveTokens(live.current, env);
   const openWarning = openAccessWarning(live.current, tokens);
+  const admin = adminSetup(live.current, env);
   const socketPath = live.current.control_socket ?? defaultSocketPath(live.current.data_dir);
   // Before anything else: one daemon per data dir, and this one must not touch another's state.
   await claimSocket(socketPath);
@@ -94,13 +99,14 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   const openai = openaiSettings(live);
   const stats = new RequestStats(clock);
   const metrics = live.current.metrics.enabled ? new Metrics(pool) : undefined;
-  let control: ControlServer | undefined;
+  let hub: ControlHub | undefined;
+  let adminApi: AdminApi | undefined;
   const onRecord = (record: RequestRecord, durationMs: number, clientName: string) => {
     stats.record(record, durationMs);
     usage.record(clientName, record.status, record.usage);
     metrics?.observe(record, clientName, record.usage);
     store.markDirty();
-    control?.notifyChange();
+    hub?.notifyChange();
   };
   const proxy = createProxyServer({
     pool,
@@ -110,10 +116,12 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     tokens: () => tokens,
     usage,
     metrics: metrics && {
-      authorized: metricsAuthorizer(live.current.metrics.token ?? env[live.current.metrics.token_env ?? ''] ?? undefined),
+      authorized: bearerAuthorizer(secretFrom(live.current.metrics.token, live.current.metrics.token_env, env)),
       text: () => metrics.text(),
     },
     onRecord,
+    admin: () => adminApi,
+    tls: admin.tls,
     openai: createOpenAISurface({
       failover,
       catalog: new ModelCatalog(failover, openai, clock),
@@ -130,6 +138,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     throw error;
   });
   if (openWarning) log.warn(openWarning);
+  log.info(admin.description);
 
   const rechecker = new Rechecker(pool, client, recheckSettings(live, clock), log);
   rechecker.start();
@@ -148,11 +157,14 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
   await watcher?.ready();
 
   const host = live.current.host.includes(':') ? `[${live.current.host}]` : live.current.host;
-  const url = `http://${host}:${port}`;
+  const url = `${admin.tls ? 'https' : 'http'}://${host}:${port}`;
   const snapshot = () =>
     buildSnapshot({ pool, stats, usage, daemon: { pid: process.pid, startedAt, url }, activeRequests: proxy.activeRequests, clock });
-  control = new ControlServer({ pool, rechecker, reloader, snapshot }, log);
-  pool.onChange(() => control?.notifyChange());
+  hub = new ControlHub({ pool, rechecker, reloader, snapshot }, log);
+  const controlHub = hub;
+  if (admin.token) adminApi = createAdminApi(hub, bearerAuthorizer(admin.token));
+  pool.onChange(() => controlHub.notifyChange());
+  const control = new ControlServer(hub);
   await control.listen(socketPath);
   return {
     url,
@@ -168,7 +180,8 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
       await watcher?.close();
       await drain(proxy.server, proxy.activeRequests, graceMs);
       await store.close();
-      await control?.close();
+      await control.close();
+      controlHub.close();
       await client.destroy();
     },
   };

@@ -41,7 +41,7 @@ export interface MethodResults {
   'config.reload': { ok: boolean; message: string };
 }
 
-export const ERROR_CODES = ['BAD_REQUEST', 'UNKNOWN_METHOD', 'NOT_FOUND', 'TOO_LARGE', 'UNAVAILABLE', 'INTERNAL'] as const;
+export const ERROR_CODES = ['BAD_REQUEST', 'UNKNOWN_METHOD', 'NOT_FOUND', 'TOO_LARGE', 'UNAVAILABLE', 'UNAUTHORIZED', 'INTERNAL'] as const;
 export type ControlErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ControlError {

@@ -74,6 +74,7 @@ describe('schema defaults', () => {
       models: { allow: [], deny: [] },
       limits: { max_body_bytes: 20971520, header_timeout_ms: 10000, body_timeout_ms: 60000 },
       metrics: { enabled: true, token: null, token_env: null },
+      admin: { token: null, token_env: null, tls_cert: null, tls_key: null, behind_tls_proxy: false },
     } satisfies Config);
   });
 

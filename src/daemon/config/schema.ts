@@ -158,6 +158,17 @@ const shutdownSchema = section({
   grace_ms: intOption(0).default(30_000),
 });
 
+const adminSchema = section({
+  // The HTTP admin API (/admin/...) is on only when a token is set (inline or through an env var).
+  token: z.string().min(16, { error: 'expected a token of at least 16 characters' }).nullable().default(null),
+  token_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).nullable().default(null),
+  // Serve everything over TLS with this certificate and key (PEM files).
+  tls_cert: nonEmptyString('a file path').nullable().default(null),
+  tls_key: nonEmptyString('a file path').nullable().default(null),
+  // TLS is terminated in front of the daemon (a container platform's HTTPS ingress).
+  behind_tls_proxy: z.boolean().default(false),
+});
+
 export const configSchema = z
   .object({
     host: nonEmptyString('a host name or IP address').default('127.0.0.1'),
@@ -179,6 +190,7 @@ export const configSchema = z
     models: modelsSchema,
     limits: limitsSchema,
     metrics: metricsSchema,
+    admin: adminSchema,
   })
   .strict();
 

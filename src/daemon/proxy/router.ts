@@ -6,6 +6,7 @@
 export type Route =
   | { kind: 'health' }
   | { kind: 'metrics' }
+  | { kind: 'admin' }
   | { kind: 'nativeAction'; version: string; model: string; action: string }
   | { kind: 'nativeModels'; version: string; model?: string }
   | { kind: 'openaiChat' }
@@ -28,13 +29,15 @@ interface RouteMatch {
 export function matchRoute(method: string, path: string): Route {
   const match = findRoute(path);
   if (!match) return { kind: 'notFound', surface: surfaceOf(path) };
-  if (method === match.method || (method === 'HEAD' && match.method === 'GET')) return match.route;
+  if (match.method === '*' || method === match.method || (method === 'HEAD' && match.method === 'GET')) return match.route;
   return { kind: 'methodNotAllowed', allowed: match.method, surface: surfaceOf(path) };
 }
 
 function findRoute(path: string): RouteMatch | undefined {
   if (path === '/health' || path === '/healthz') return { method: 'GET', route: { kind: 'health' } };
   if (path === '/metrics') return { method: 'GET', route: { kind: 'metrics' } };
+  // The admin API checks methods itself (GET events, POST call).
+  if (path.startsWith('/admin/')) return { method: '*', route: { kind: 'admin' } };
   if (path === '/v1/chat/completions') return { method: 'POST', route: { kind: 'openaiChat' } };
   if (path === '/v1/embeddings') return { method: 'POST', route: { kind: 'openaiEmbeddings' } };
   const action = MODEL_ACTION.exec(path);

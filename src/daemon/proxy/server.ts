@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Logger } from 'pino';
 import type { ClientPolicy, ClientTokens } from '../auth/clientTokens.js';
 import type { ClientUsage } from '../auth/clientUsage.js';
 import type { KeyPool } from '../pool/keyPool.js';
 import { scrubSecrets } from '../secrets.js';
+import type { AdminApi } from '../control/adminApi.js';
 import type { Failover } from './failover.js';
 import { BodyTooLargeError, clientGoneSignal, sendJson, sendText } from './httpIo.js';
 import { handleModelAction, handleModelsGet, MODEL_ACTIONS } from './nativeSurface.js';
@@ -42,6 +44,10 @@ export interface ServerDeps {
   metrics?: { authorized(req: IncomingMessage): boolean; text(): Promise<string> };
   /** Called once per proxied request (request log, recent-requests ring, usage, metrics). */
   onRecord?: (record: RequestRecord, durationMs: number, client: string) => void;
+  /** The HTTP admin API, when an admin token is set (bound late: it needs the control hub). */
+  admin?: () => AdminApi | undefined;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface ProxyServer {
@@ -63,11 +69,12 @@ export function createProxyServer(deps: ServerDeps): ProxyServer {
     requestTimeout: Math.max(bodyTimeoutMs, headerTimeoutMs + 1),
     connectionsCheckingInterval: Math.min(1_000, headerTimeoutMs),
   };
-  const server = createServer(options, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     active += 1;
     res.once('close', () => (active -= 1));
     void handle(deps, req, res);
-  });
+  };
+  const server = deps.tls ? createTlsServer({ ...options, ...deps.tls }, onRequest) : createServer(options, onRequest);
   return { server, activeRequests: () => active };
 }
 
@@ -102,6 +109,12 @@ async function answerLocally(deps: ServerDeps, route: Route, req: IncomingMessag
       else if (!deps.metrics.authorized(req)) sendError(res, 'native', 401, 'GET /metrics needs the metrics token.', { 'www-authenticate': 'Bearer' });
       else sendText(res, 200, await deps.metrics.text(), 'text/plain; version=0.0.4; charset=utf-8');
       return true;
+    case 'admin': {
+      const admin = deps.admin?.();
+      if (admin) await admin.handle(req, res, path);
+      else sendError(res, 'native', 404, 'The admin API is off: set admin.token (or admin.token_env) to turn it on.');
+      return true;
+    }
     case 'methodNotAllowed':
       sendError(res, route.surface, 405, `Method ${req.method} is not allowed on ${path}; use ${route.allowed}.`, { allow: route.allowed });
       return true;
