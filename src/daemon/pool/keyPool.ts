@@ -14,6 +14,7 @@ import {
   type PersistedKey,
   type PoolKey,
 } from './poolKey.js';
+import { ModelView } from './modelView.js';
 import { Rotation } from './rotation.js';
 
 export type { Cooldown, KeySnapshot, KeyState, PersistedKey } from './poolKey.js';
@@ -70,19 +71,12 @@ export interface PoolTotals {
   invalid: number;
 }
 
-/** Keys that can serve one model: created on the model's first quota cooldown. */
-interface ModelView {
-  rotation: Rotation<PoolKey>;
-  cooledScopes: Map<string, { until: number; reason: string }>;
-  expiries: MinHeap<{ at: number; scope: string }>;
-}
-
 export class KeyPool {
   private readonly keys = new Map<string, PoolKey>();
   private readonly scopes = new Map<string, Set<PoolKey>>();
   /** Keys not invalid, not removed and not backing off. */
   private readonly available = new Rotation<PoolKey>();
-  private readonly views = new Map<string, ModelView>();
+  private readonly views = new Map<string, ModelView<PoolKey>>();
   private readonly backoffs = new MinHeap<{ at: number; key: PoolKey }>();
   private readonly listeners = new Set<() => void>();
   /** Every secret ever loaded, so that error text echoing one can be scrubbed. */
@@ -201,7 +195,7 @@ export class KeyPool {
     key.backoffUntil = 0;
     if (options.clearCooldowns) {
       for (const view of this.views.values()) {
-        if (view.cooledScopes.delete(key.scope)) this.returnScopeToView(view, key.scope);
+        if (view.clear(key.scope)) this.returnScopeToView(view, key.scope);
       }
     }
     if (this.canServe(key, this.options.clock())) this.putIntoRotation(key);
@@ -343,21 +337,13 @@ export class KeyPool {
     return undefined;
   }
 
-  private whyUnavailable(rotation: Rotation<PoolKey>, view: ModelView | undefined, now: number): Acquisition {
+  private whyUnavailable(rotation: Rotation<PoolKey>, view: ModelView<PoolKey> | undefined, now: number): Acquisition {
     if (rotation.size > 0) return { ok: false, reason: 'exhausted' };
-    const quotaAt = view ? this.soonestCooldownEnd(view) : undefined;
+    const quotaAt = view?.soonestEnd();
     const backoffAt = this.soonestBackoffEnd();
     if (quotaAt !== undefined && backoffAt === undefined) return { ok: false, reason: 'quota', retryAt: quotaAt };
     const times = [quotaAt, backoffAt].filter((at): at is number => at !== undefined && at > now);
     return { ok: false, reason: 'unavailable', retryAt: times.length > 0 ? Math.min(...times) : undefined };
-  }
-
-  private soonestCooldownEnd(view: ModelView): number | undefined {
-    for (let top = view.expiries.peek(); top; top = view.expiries.peek()) {
-      if (view.cooledScopes.get(top.scope)?.until === top.at) return top.at;
-      view.expiries.pop(); // stale: the cooldown was extended or cleared
-    }
-    return undefined;
   }
 
   private soonestBackoffEnd(): number | undefined {
@@ -376,36 +362,25 @@ export class KeyPool {
     }
   }
 
-  private endCooldowns(view: ModelView, now: number): void {
-    for (let at = this.soonestCooldownEnd(view); at !== undefined && at <= now; at = this.soonestCooldownEnd(view)) {
-      const { scope } = view.expiries.pop() as { at: number; scope: string };
-      view.cooledScopes.delete(scope);
-      this.returnScopeToView(view, scope);
-    }
+  private endCooldowns(view: ModelView<PoolKey>, now: number): void {
+    for (const scope of view.endDue(now)) this.returnScopeToView(view, scope);
   }
 
-  private returnScopeToView(view: ModelView, scope: string): void {
+  private returnScopeToView(view: ModelView<PoolKey>, scope: string): void {
     for (const key of this.scopeMembers(scope)) {
       if (this.available.has(key)) view.rotation.add(key);
     }
   }
 
   private coolScope(scope: string, model: string, until: number, reason: string): void {
-    const view = this.viewFor(model);
-    const current = view.cooledScopes.get(scope);
-    if (current && current.until >= until) return;
-    view.cooledScopes.set(scope, { until, reason });
-    view.expiries.push({ at: until, scope });
-    for (const key of this.scopeMembers(scope)) view.rotation.remove(key);
+    this.viewFor(model).cool(scope, until, reason, this.scopeMembers(scope));
   }
 
-  private viewFor(model: string): ModelView {
+  private viewFor(model: string): ModelView<PoolKey> {
     let view = this.views.get(model);
     if (!view) {
       // Built once per model that ever hits a quota: O(pool) once, O(1) after.
-      const rotation = new Rotation<PoolKey>();
-      for (const key of this.available.values()) rotation.add(key);
-      view = { rotation, cooledScopes: new Map(), expiries: new MinHeap() };
+      view = new ModelView(this.available.values());
       this.views.set(model, view);
     }
     return view;
@@ -433,9 +408,7 @@ export class KeyPool {
   private putIntoRotation(key: PoolKey): void {
     if (!this.canServe(key, this.options.clock())) return;
     this.available.add(key);
-    for (const view of this.views.values()) {
-      if (!view.cooledScopes.has(key.scope)) view.rotation.add(key);
-    }
+    for (const view of this.views.values()) view.offer(key);
   }
 
   private takeOutOfRotation(key: PoolKey): void {
@@ -461,7 +434,7 @@ export class KeyPool {
     const cooldowns: Cooldown[] = [];
     if (key.backoffUntil > now) cooldowns.push({ model: '*', until: key.backoffUntil, reason: 'backoff' });
     for (const [model, view] of this.views) {
-      const cooled = view.cooledScopes.get(key.scope);
+      const cooled = view.cooldownOf(key.scope);
       if (cooled && cooled.until > now) cooldowns.push({ model, until: cooled.until, reason: cooled.reason });
     }
     return cooldowns;
