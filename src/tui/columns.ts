@@ -10,6 +10,8 @@ export interface ColumnSpec<Id extends string = string> {
   min: number;
   /** Width it may grow to with spare room (defaults to `min`; Infinity takes all that is left). */
   max?: number;
+  /** Width it is given before less important columns grow past theirs (defaults to `max`). */
+  ideal?: number;
   align?: 'left' | 'right';
   /** 0 is kept longest. */
   priority: number;
@@ -26,7 +28,7 @@ export const COLUMN_GAP = 1;
 
 /**
  * The columns (in display order) that fit in `width` characters, with their
- * widths. Spare room goes to the growable columns, most important first.
+ * widths. Spare room widens the growable columns (see `ideal`).
  */
 export function columnsForWidth<Id extends string>(specs: readonly ColumnSpec<Id>[], width: number): PlacedColumn<Id>[] {
   const byPriority = [...specs].sort((a, b) => a.priority - b.priority);
@@ -40,16 +42,18 @@ export function columnsForWidth<Id extends string>(specs: readonly ColumnSpec<Id
   }
   const widths = new Map<ColumnSpec<Id>, number>();
   for (const spec of chosen) widths.set(spec, spec.min);
+  // Spare room: every column grows to its ideal width, most important first; then to its max, open-ended ones last.
   let spare = width - used;
-  for (const spec of byPriority) {
-    if (spare <= 0) break;
-    if (!chosen.has(spec)) continue;
-    const room = (spec.max ?? spec.min) - spec.min;
-    const grow = Math.min(room, spare);
-    if (grow <= 0) continue;
-    widths.set(spec, spec.min + grow);
-    spare -= grow;
-  }
+  const grow = (spec: ColumnSpec<Id>, target: number) => {
+    const current = widths.get(spec) ?? spec.min;
+    const step = Math.max(0, Math.min(target - current, spare));
+    widths.set(spec, current + step);
+    spare -= step;
+  };
+  const shown = byPriority.filter((spec) => chosen.has(spec));
+  for (const spec of shown) grow(spec, spec.ideal ?? spec.max ?? spec.min);
+  for (const spec of shown) if (spec.max !== Infinity) grow(spec, spec.max ?? spec.min);
+  for (const spec of shown) if (spec.max === Infinity) grow(spec, Infinity);
   return specs
     .filter((spec) => chosen.has(spec))
     .map((spec) => ({ id: spec.id, title: spec.title, width: widths.get(spec) ?? spec.min, align: spec.align ?? 'left' }));

@@ -13,21 +13,32 @@ export type KeyColumnId = 'key' | 'label' | 'project' | 'state' | 'cooldown' | '
 export const KEY_COLUMNS: readonly ColumnSpec<KeyColumnId>[] = [
   { id: 'key', title: 'key', min: 9, priority: 0 },
   { id: 'label', title: 'label', min: 8, max: 16, priority: 6 },
-  { id: 'project', title: 'project', min: 8, max: 14, priority: 9 },
+  { id: 'project', title: 'project', min: 10, max: 16, priority: 9 },
   { id: 'state', title: 'state', min: 7, priority: 0 },
-  { id: 'cooldown', title: 'cooldown', min: 10, max: 30, priority: 1 },
-  { id: 'inflight', title: 'inf', min: 3, align: 'right', priority: 7 },
+  { id: 'cooldown', title: 'cooldown', min: 18, max: 26, priority: 1 },
+  { id: 'inflight', title: 'inf', min: 3, align: 'right', priority: 8 },
   { id: 'requests', title: 'reqs', min: 6, align: 'right', priority: 3 },
-  { id: 'errors', title: 'errors', min: 11, priority: 4 },
-  { id: 'tokens', title: 'tokens', min: 6, align: 'right', priority: 8 },
-  { id: 'lastError', title: 'last error', min: 12, max: Infinity, priority: 2 },
+  { id: 'errors', title: 'errors', min: 9, priority: 4 },
+  { id: 'tokens', title: 'tokens', min: 6, align: 'right', priority: 7 },
+  { id: 'lastError', title: 'last error', min: 12, ideal: 24, max: Infinity, priority: 2 },
 ];
 
 /** Left of every row: the selection marker. */
 export const ROW_MARKER_WIDTH = 2;
 
-export function keyColumnsForWidth(width: number): PlacedColumn<KeyColumnId>[] {
-  return columnsForWidth(KEY_COLUMNS, width - ROW_MARKER_WIDTH);
+/** Columns only worth their room when some key has a value for them. */
+export interface OptionalColumns {
+  label: boolean;
+  project: boolean;
+}
+
+export function optionalColumnsOf(keys: readonly KeyView[]): OptionalColumns {
+  return { label: keys.some((key) => key.label), project: keys.some((key) => key.project) };
+}
+
+export function keyColumnsForWidth(width: number, optional: OptionalColumns = { label: true, project: true }): PlacedColumn<KeyColumnId>[] {
+  const specs = KEY_COLUMNS.filter((spec) => (spec.id === 'label' ? optional.label : spec.id === 'project' ? optional.project : true));
+  return columnsForWidth(specs, width - ROW_MARKER_WIDTH);
 }
 
 /** What one cell says, before fitting. `now` is the daemon's clock. */
@@ -53,16 +64,12 @@ export function keyCellText(id: KeyColumnId, key: KeyView, now: number): string 
     case 'tokens':
       return formatCount(key.tokens.prompt + key.tokens.completion + key.tokens.thoughts);
     case 'lastError':
-      if (key.lastError) return `${key.lastError.kind}: ${key.lastError.message}`;
-      return key.invalidReason ?? '';
+      // The class is in the errors column already; the message says the rest.
+      return key.lastError?.message ?? key.invalidReason ?? '';
   }
 }
 
 /** Every cell of a row, fitted to its column. */
 export function keyCells(key: KeyView, columns: readonly PlacedColumn<KeyColumnId>[], now: number): string[] {
   return columns.map((column) => fitCell(keyCellText(column.id, key, now), column.width, column.align));
-}
-
-export function hasCountdown(key: KeyView): boolean {
-  return key.state === 'cooling' || key.cooldowns.length > 0;
 }

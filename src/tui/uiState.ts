@@ -1,4 +1,6 @@
-import { nextSortMode, type SortMode } from './keyOrder.js';
+import type { KeyView } from '../protocol/snapshot.js';
+import { nextSortMode, SORT_TITLES, type SortMode } from './keyOrder.js';
+import { indexOfKey, moveIndex } from './selection.js';
 
 /**
  * What the operator has done to the view (not what the daemon said): mode,
@@ -28,6 +30,8 @@ export interface UiState {
 
 export type UiAction =
   | { type: 'select'; id: string | undefined }
+  /** Moves the selection within `keys` (the table's rows); ±Infinity go to the ends. */
+  | { type: 'move'; delta: number; keys: readonly KeyView[] }
   | { type: 'openFilter' }
   | { type: 'typeFilter'; text: string }
   | { type: 'eraseFilter' }
@@ -45,6 +49,10 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
   switch (action.type) {
     case 'select':
       return action.id === state.selectedId ? state : { ...state, selectedId: action.id };
+    case 'move': {
+      const index = moveIndex(indexOfKey(action.keys, state.selectedId), action.delta, action.keys.length);
+      return uiReducer(state, { type: 'select', id: action.keys[index]?.id });
+    }
     case 'openFilter':
       return { ...state, mode: 'filter', filterDraft: state.filter };
     case 'typeFilter':
@@ -63,7 +71,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return { ...state, mode: 'normal' };
     case 'cycleSort': {
       const sort = nextSortMode(state.sort);
-      return { ...state, sort, status: { text: `sort: ${sort}`, tone: 'info' } };
+      return { ...state, sort, status: { text: `sort: ${SORT_TITLES[sort]}`, tone: 'info' } };
     }
     case 'status':
       return { ...state, status: action.status };
