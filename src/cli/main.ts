@@ -110,7 +110,84 @@ const cli = yargs(hideBin(process.argv))
           return runReload(clientArgs(args), 'keys.reload');
         }),
       )
-      .demandCommand(1, 'Say what to do with the keys: reset, check or reload.'),
+      .command(
+        'add <key>',
+        'add a key to keys.txt (a running daemon picks it up)',
+        (argv) =>
+          argv
+            .positional('key', { type: 'string', demandOption: true, describe: 'the Gemini API key' })
+            .option('keys', { type: 'string', describe: 'keys file (default: the config\'s keys_file)' })
+            .option('label', { type: 'string', describe: 'a label shown in status and the dashboard' })
+            .option('project', { type: 'string', describe: 'the Google Cloud project the key belongs to' }),
+        act(async (args) => {
+          const { runKeysAdd } = await import('./keyFileCommands.js');
+          return runKeysAdd({ config: args.config, keys: args.keys, key: String(args.key), label: args.label, project: args.project });
+        }),
+      )
+      .command(
+        'remove <id>',
+        'remove a key from keys.txt',
+        (argv) =>
+          argv
+            .positional('id', { type: 'string', demandOption: true, describe: 'key id, id prefix, masked form or the key' })
+            .option('keys', { type: 'string', describe: 'keys file (default: the config\'s keys_file)' }),
+        act(async (args) => {
+          const { runKeysRemove } = await import('./keyFileCommands.js');
+          return runKeysRemove({ config: args.config, keys: args.keys, id: String(args.id) });
+        }),
+      )
+      .command(
+        'list',
+        'list the keys in keys.txt (masked), without a daemon',
+        (argv) =>
+          argv
+            .option('keys', { type: 'string', describe: 'keys file (default: the config\'s keys_file)' })
+            .option('json', { type: 'boolean', default: false, describe: 'JSON, for scripts' }),
+        act(async (args) => {
+          const { runKeysList } = await import('./keyFileCommands.js');
+          return runKeysList({ config: args.config, keys: args.keys, json: args.json });
+        }),
+      )
+      .demandCommand(1, 'Say what to do with the keys: add, remove, list, reset, check or reload.'),
+  )
+  .command('tokens', 'manage client tokens in the config (a running daemon picks changes up)', (tokens) =>
+    tokens
+      .option('config', { type: 'string', describe: 'YAML config file (default: config/gemini-pool.yaml)' })
+      .command(
+        'add <name>',
+        'add a client token; prints the new token once',
+        (argv) =>
+          argv
+            .positional('name', { type: 'string', demandOption: true, describe: 'the client\'s name' })
+            .option('rpm', { type: 'number', describe: 'requests per minute' })
+            .option('daily-requests', { type: 'number', describe: 'requests per day' })
+            .option('daily-tokens', { type: 'number', describe: 'prompt + completion tokens per day' })
+            .option('models', { type: 'string', array: true, describe: 'only these models (repeat, or comma-separated)' }),
+        act(async (args) => {
+          const { runTokensAdd } = await import('./tokenCommands.js');
+          const models = args.models?.flatMap((entry) => String(entry).split(',')).filter(Boolean);
+          return runTokensAdd({ config: args.config, name: String(args.name), rpm: args.rpm, dailyRequests: args['daily-requests'], dailyTokens: args['daily-tokens'], models });
+        }),
+      )
+      .command(
+        'list',
+        'list client tokens (masked) and their limits',
+        (argv) => argv.option('json', { type: 'boolean', default: false, describe: 'JSON, for scripts' }),
+        act(async (args) => {
+          const { runTokensList } = await import('./tokenCommands.js');
+          return runTokensList({ config: args.config, json: args.json });
+        }),
+      )
+      .command(
+        'revoke <name>',
+        'remove a client token',
+        (argv) => argv.positional('name', { type: 'string', demandOption: true, describe: 'the client\'s name' }),
+        act(async (args) => {
+          const { runTokensRevoke } = await import('./tokenCommands.js');
+          return runTokensRevoke({ config: args.config, name: String(args.name) });
+        }),
+      )
+      .demandCommand(1, 'Say what to do with the tokens: add, list or revoke.'),
   )
   .command('config', 'check or reload the configuration', (configCommand) =>
     configCommand

@@ -50,8 +50,9 @@ async function runWithDashboard(daemon: RunningDaemon, log: Logger): Promise<num
   await client.connect();
   const { attachDashboard } = await import('./dashboard.js');
   const stopped = waitForSignal(daemon, log);
-  await Promise.race([attachDashboard(client), stopped]);
-  process.emit('SIGTERM');
+  const first = await Promise.race([attachDashboard(client).then(() => 'dashboard' as const), stopped.then(() => 'signal' as const)]);
+  // Quitting the dashboard stops the daemon the same way a signal would.
+  if (first === 'dashboard') process.emit('SIGTERM');
   return stopped;
 }
 
