@@ -151,3 +151,34 @@ describe('admin API exposure', () => {
     }
   });
 });
+
+describe('remote client reconnects', () => {
+  test('the event stream comes back after the daemon restarts on the same address', async () => {
+    const first = await startHarness({ keys: [GOOD], configure: (config) => (config.admin.token = ADMIN_TOKEN) });
+    const port = first.daemon.port;
+    const http = new HttpControlClient(first.url, ADMIN_TOKEN, { reconnect: true, reconnectDelayMs: 100 });
+    const changes: boolean[] = [];
+    const snapshots: Snapshot[] = [];
+    http.onConnection((connected) => changes.push(connected));
+    http.subscribe((snapshot) => snapshots.push(snapshot));
+    const wait = async (condition: () => boolean) => {
+      const deadline = Date.now() + 5_000;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`not in time: ${JSON.stringify(changes)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await wait(() => snapshots.length > 0);
+    const firstPid = snapshots[0].daemon.startedAt;
+    await first.close();
+    await wait(() => changes.includes(false));
+    const second = await startHarness({ keys: [GOOD], configure: (config) => Object.assign(config, { port }, { admin: { ...config.admin, token: ADMIN_TOKEN } }) });
+    try {
+      await wait(() => snapshots.at(-1)!.daemon.startedAt !== firstPid);
+      assert.deepEqual(changes.slice(-1), [true]);
+    } finally {
+      http.close();
+      await second.close();
+    }
+  });
+});

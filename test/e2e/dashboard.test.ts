@@ -1,80 +1,26 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startFakeGemini, type FakeGemini } from '../../src/fake/fakeGemini.js';
 import { startChildDaemon, type ChildDaemon } from '../helpers/childDaemon.js';
 import { postJson, userText } from '../helpers/harness.js';
+import { HAVE_TMUX, lineWith, Tmux, until } from '../helpers/tmux.js';
 
 /**
  * The real `gemini-pool dashboard` in a real pseudo-terminal (tmux), against a
  * real daemon and the fake Gemini: it shows a cooling key, resets it with `r`,
  * rides out a daemon restart, and quits with `q` (exit code 0).
  */
-const TMUX = existsSync('/usr/bin/tmux') ? '/usr/bin/tmux' : 'tmux';
-const HAVE_TMUX = (() => {
-  try {
-    execFileSync(TMUX, ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
 const GOOD = 'AIzaTEST-good-key-0001';
 const QUOTA = 'AIzaTEST-quota-minute-0002';
 const CLI = join(process.cwd(), 'dist/cli/main.js');
-const WAIT_MS = 10_000;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** One tmux server of our own (-L), so nothing touches the user's sessions. */
-class Tmux {
-  readonly server = `gp-e2e-${process.pid}-${Date.now()}`;
-  readonly session = 'dash';
-
-  run(...args: string[]): string {
-    return execFileSync(TMUX, ['-L', this.server, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  }
-
-  screen(): string {
-    return this.run('capture-pane', '-p', '-t', this.session);
-  }
-
-  /** Keys by tmux name (Enter, Escape, PageDown) or, with literal, as typed text. */
-  keys(keys: string, literal = false): void {
-    this.run('send-keys', '-t', this.session, ...(literal ? ['-l', keys] : [keys]));
-  }
-
-  /** Whether the program in the pane has ended (the pane stays, remain-on-exit). */
-  paneDead(): boolean {
-    return this.run('display-message', '-p', '-t', this.session, '#{pane_dead}').trim() === '1';
-  }
-
-  kill(): void {
-    try {
-      this.run('kill-server');
-    } catch {
-      // already gone
-    }
-  }
-}
-
-async function until<T>(what: string, probe: () => T | undefined, show: () => string): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const found = probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) assert.fail(`timed out after ${WAIT_MS} ms waiting for ${what}; the screen was:\n${show()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const lineWith = (screen: string, text: string) => screen.split('\n').find((line) => line.includes(text) && /\b(active|cooling|invalid)\b/.test(line));
 
 describe('dashboard in a terminal', { skip: HAVE_TMUX ? false : 'tmux is not installed' }, () => {
   test('shows the cooling key, resets it, survives a daemon restart, quits with q', { timeout: 90_000 }, async () => {
