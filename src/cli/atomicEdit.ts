@@ -188,6 +188,17 @@ function ensureDirectory(dir: string, what: string, shown: string): void {
   }
 }
 
+/** A file's text for reading only (list commands): null when it does not exist; EditError when it cannot be read. */
+export function readExisting(filePath: string, what: string): string | null {
+  try {
+    return readFileSync(filePath, 'utf8');
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') return null;
+    throw new EditError(`cannot read ${what} ${shownPath(filePath)}: ${describeCode(code)}`);
+  }
+}
+
 function currentText(filePath: string): string | null {
   try {
     return readFileSync(filePath, 'utf8');

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { KEYS_ENV_VAR, parseEnvKeys, parseKeysText, type KeyProblem } from '../daemon/config/keysFile.js';
 import { loadConfig } from '../daemon/config/loadConfig.js';
 import { PoolError } from '../daemon/errors.js';
 import { keyIdOf, maskSecret } from '../daemon/secrets.js';
-import { EditError, lineEndingOf, openForEdit, resolveUserPath, shownPath, writeAtomically } from './atomicEdit.js';
+import { EditError, lineEndingOf, openForEdit, readExisting, resolveUserPath, shownPath, writeAtomically } from './atomicEdit.js';
 import { reportError } from './exit.js';
 
 /**
@@ -77,12 +76,9 @@ export function runKeysList(args: KeysFileArgs & { json?: boolean }): number {
   return guarded(() => {
     const filePath = keysFilePath(args);
     const shown = shownPath(filePath);
-    let text: string;
-    try {
-      text = readFileSync(filePath, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      console.error(code === 'ENOENT' ? `no keys file at ${shown}` : `cannot read keys file ${shown}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String(code)}`);
+    const text = readExisting(filePath, 'keys file');
+    if (text === null) {
+      console.error(`no keys file at ${shown}`);
       return 1;
     }
     const { lines, problems } = scanKeyLines(text, shown);

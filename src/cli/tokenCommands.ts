@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq, type Document, type Node } from 'yaml';
 import { isLoopbackHost } from '../daemon/auth/openAccess.js';
 import { DEFAULT_CONFIG_FILE } from '../daemon/config/loadConfig.js';
@@ -7,7 +6,7 @@ import { checkConfigText } from '../daemon/config/parseConfigText.js';
 import type { Config } from '../daemon/config/schema.js';
 import { PoolError } from '../daemon/errors.js';
 import { maskSecret } from '../daemon/secrets.js';
-import { EditError, openForEdit, resolveUserPath, shownPath, writeAtomically } from './atomicEdit.js';
+import { EditError, openForEdit, readExisting, resolveUserPath, shownPath, writeAtomically } from './atomicEdit.js';
 import { reportError } from './exit.js';
 
 /**
@@ -83,12 +82,8 @@ export function runTokensList(args: TokensArgs & { json?: boolean }): number {
   return guarded(() => {
     const filePath = configFilePath(args);
     const shown = shownPath(filePath);
-    let text: string;
-    try {
-      text = readFileSync(filePath, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new EditError(`cannot read config file ${shown}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String(code)}`);
+    const text = readExisting(filePath, 'config file');
+    if (text === null) {
       if (args.json) console.log(JSON.stringify({ file: null, tokens: [] }, null, 2));
       else console.log(`no config file at ${shown}: no client tokens`);
       return 0;
