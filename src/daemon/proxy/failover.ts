@@ -107,12 +107,12 @@ export class Failover {
   }
 
   private async answered(plan: UpstreamPlan, response: Dispatcher.ResponseData, lease: Lease, info: Attempted): Promise<AttemptResult> {
+    // Checked on the bytes: a body that passes through is never decoded or parsed whole.
     const body = Buffer.from(await response.body.arrayBuffer());
-    const text = body.toString('utf8');
-    if (plan.expectsCandidates && this.settings.retryEmptyResponses && isEmptyAnswer(text)) {
+    if (plan.expectsCandidates && this.settings.retryEmptyResponses && isEmptyAnswer(body)) {
       return this.failed(lease, { kind: 'empty' }, info);
     }
-    const usage = extractUsage(text);
+    const usage = extractUsage(body);
     this.pool.report(lease, { kind: 'success', usage });
     const contentType = String(response.headers['content-type'] ?? 'application/json; charset=UTF-8');
     return { done: { ...info, kind: 'unary', status: response.statusCode, contentType, body, usage } };

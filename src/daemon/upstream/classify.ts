@@ -123,6 +123,6 @@ function deadReasonFromMessage(message: string): string {
  * A 2xx answer with no candidates and no prompt block is empty. Checked on the
  * raw text so that pass-through bodies are never parsed for it.
  */
-export function isEmptyAnswer(bodyText: string): boolean {
-  return !bodyText.includes('"candidates"') && !bodyText.includes('"promptFeedback"');
+export function isEmptyAnswer(body: string | Buffer): boolean {
+  return !body.includes('"candidates"') && !body.includes('"promptFeedback"');
 }

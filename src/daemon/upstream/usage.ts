@@ -5,10 +5,20 @@ import type { TokenUsage } from '../pool/outcome.js';
  * tail, without parsing the rest of the body (it passes through unchanged).
  * Stream usage is cumulative, so the last one is the total.
  */
-export function extractUsage(text: string): TokenUsage | undefined {
-  const at = text.lastIndexOf('"usageMetadata"');
+export function extractUsage(body: string | Buffer): TokenUsage | undefined {
+  const at = body.lastIndexOf('"usageMetadata"');
   if (at < 0) return undefined;
-  const open = text.indexOf('{', at);
+  // Only the usage object is decoded, never the (possibly large) answer before it.
+  const text = typeof body === 'string' ? body.slice(at) : body.toString('utf8', at, Math.min(body.length, at + MAX_USAGE_BYTES));
+  return usageAfter(text);
+}
+
+/** usageMetadata is a few hundred bytes; this bounds the decode on odd bodies. */
+const MAX_USAGE_BYTES = 8_192;
+
+/** The usage object that starts at the first `{` of `text`. */
+function usageAfter(text: string): TokenUsage | undefined {
+  const open = text.indexOf('{');
   if (open < 0) return undefined;
   let depth = 0;
   for (let i = open; i < text.length; i += 1) {
