@@ -49,35 +49,46 @@ async function runWithDashboard(daemon: RunningDaemon, log: Logger): Promise<num
   const client = new SocketControlClient(daemon.socketPath, { reconnect: true });
   await client.connect();
   const { attachDashboard } = await import('./dashboard.js');
-  const stopped = waitForSignal(daemon, log);
-  const first = await Promise.race([attachDashboard(client).then(() => 'dashboard' as const), stopped.then(() => 'signal' as const)]);
-  // Quitting the dashboard stops the daemon the same way a signal would.
-  if (first === 'dashboard') process.emit('SIGTERM');
-  return stopped;
+  const shutdown = onSignals(daemon, log);
+  await Promise.race([attachDashboard(client), shutdown.stopped]);
+  // Quitting the dashboard stops the daemon as a signal would (a no-op when a signal already did).
+  shutdown.stop('SIGTERM');
+  return shutdown.stopped;
 }
 
 /**
  * Runs until SIGINT/SIGTERM, then drains in-flight requests (up to
  * shutdown.grace_ms), saves state and resolves 0. A second signal exits at once.
  */
-export function waitForSignal(daemon: RunningDaemon, log: { info: (o: object, m: string) => void; flush: () => void }): Promise<number> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        log.info({ signal }, 'second signal: exiting now');
-        log.flush();
-        process.exit(1);
-      }
-      stopping = true;
-      log.info({ signal, graceMs: daemon.config().shutdown.grace_ms }, 'shutting down: finishing in-flight requests');
-      void daemon.close().then(() => {
-        log.info({}, 'stopped');
-        log.flush();
-        resolve(0);
-      });
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+export function waitForSignal(daemon: RunningDaemon, log: ShutdownLog): Promise<number> {
+  return onSignals(daemon, log).stopped;
+}
+
+type ShutdownLog = { info: (o: object, m: string) => void; flush: () => void };
+
+function onSignals(daemon: RunningDaemon, log: ShutdownLog): { stopped: Promise<number>; stop: (signal: NodeJS.Signals) => void } {
+  let stopping = false;
+  let resolveStopped: (code: number) => void = () => undefined;
+  const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, graceMs: daemon.config().shutdown.grace_ms }, 'shutting down: finishing in-flight requests');
+    void daemon.close().then(() => {
+      log.info({}, 'stopped');
+      log.flush();
+      resolveStopped(0);
+    });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.info({ signal }, 'second signal: exiting now');
+      log.flush();
+      process.exit(1);
+    }
+    stop(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { stopped, stop };
 }
