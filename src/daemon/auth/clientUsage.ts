@@ -58,13 +58,13 @@ export class ClientUsage {
       const retryAfterS = Math.max(1, Math.ceil((state.window[0] + MINUTE_MS - now) / 1000));
       return { status: 429, message: `Client ${policy.name} is over its limit of ${policy.rpm} requests per minute.`, retryAfterS };
     }
-    const untilMidnightS = Math.max(1, Math.ceil((nextPacificMidnight(now) - now) / 1000));
+    const untilMidnightS = () => Math.max(1, Math.ceil((nextPacificMidnight(now) - now) / 1000));
     if (policy.dailyRequests !== undefined && state.today.requests >= policy.dailyRequests) {
-      return { status: 429, message: `Client ${policy.name} has used its ${policy.dailyRequests} requests for today.`, retryAfterS: untilMidnightS };
+      return { status: 429, message: `Client ${policy.name} has used its ${policy.dailyRequests} requests for today.`, retryAfterS: untilMidnightS() };
     }
     const tokensToday = state.today.promptTokens + state.today.completionTokens;
     if (policy.dailyTokens !== undefined && tokensToday >= policy.dailyTokens) {
-      return { status: 429, message: `Client ${policy.name} has used its ${policy.dailyTokens} tokens for today.`, retryAfterS: untilMidnightS };
+      return { status: 429, message: `Client ${policy.name} has used its ${policy.dailyTokens} tokens for today.`, retryAfterS: untilMidnightS() };
     }
     if (policy.rpm !== undefined) state.window.push(now);
     state.today.requests += 1;

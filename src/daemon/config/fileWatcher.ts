@@ -19,9 +19,13 @@ export class FileWatcher {
   constructor(files: Record<string, () => void>, options: WatchOptions) {
     const handlers = new Map(Object.entries(files).map(([file, handler]) => [resolve(file), handler]));
     const folders = [...new Set([...handlers.keys()].map((file) => dirname(file)))];
+    const watchedFolders = new Set(folders);
     this.watcher = watch(folders, {
       depth: 0,
       ignoreInitial: true,
+      // Only our files: the folder may also hold the data dir or a busy log file, whose
+      // every write would otherwise cost a stat on the request path's event loop.
+      ignored: (path: string) => !watchedFolders.has(resolve(path)) && !handlers.has(resolve(path)),
       usePolling: options.poll,
       interval: options.pollIntervalMs,
       binaryInterval: options.pollIntervalMs,
