@@ -24,8 +24,9 @@ export async function runDemo(args: { host: string; port: string }): Promise<num
     config.data_dir = mkdtempSync(join(tmpdir(), 'gemini-pool-demo-'));
     const log = createLogger(config.log.level, config.log.format);
     const daemon = await startDaemon({ config, keys: DEMO_KEYS, log });
+    const stopped = waitForSignal(daemon, log);
     printBanner(daemon.url, fake.url);
-    const code = await waitForSignal(daemon, log);
+    const code = await stopped;
     await fake.close();
     return code;
   } catch (error) {

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { Logger } from 'pino';
 import { loadKeys } from '../daemon/config/keysFile.js';
 import { loadConfig, type ConfigOverrides } from '../daemon/config/loadConfig.js';
 import { createDaemonLogger } from '../daemon/log.js';
@@ -38,18 +37,19 @@ export async function runStart(args: StartArgs): Promise<number> {
     daemon.reloader?.reloadConfig();
     daemon.reloader?.reloadKeys();
   });
+  // Signals are handled before "listening" is said: a supervisor may stop us right after it.
+  const shutdown = onSignals(daemon, log);
   log.info({ url: daemon.url, keys: keys.keys.length, config: configPath ?? '(defaults)', upstream: config.upstream.base_url, logFile }, 'gemini-pool listening');
-  const code = args.dashboard ? await runWithDashboard(daemon, log) : await waitForSignal(daemon, log);
+  const code = args.dashboard ? await runWithDashboard(daemon, shutdown) : await shutdown.stopped;
   await logging.close();
   return code;
 }
 
 /** Daemon and dashboard in one terminal: quitting the dashboard stops the daemon. */
-async function runWithDashboard(daemon: RunningDaemon, log: Logger): Promise<number> {
+async function runWithDashboard(daemon: RunningDaemon, shutdown: Shutdown): Promise<number> {
   const client = new SocketControlClient(daemon.socketPath, { reconnect: true });
   await client.connect();
   const { attachDashboard } = await import('./dashboard.js');
-  const shutdown = onSignals(daemon, log);
   await Promise.race([attachDashboard(client), shutdown.stopped]);
   // Quitting the dashboard stops the daemon as a signal would (a no-op when a signal already did).
   shutdown.stop('SIGTERM');
@@ -66,7 +66,12 @@ export function waitForSignal(daemon: RunningDaemon, log: ShutdownLog): Promise<
 
 type ShutdownLog = { info: (o: object, m: string) => void; flush: () => void };
 
-function onSignals(daemon: RunningDaemon, log: ShutdownLog): { stopped: Promise<number>; stop: (signal: NodeJS.Signals) => void } {
+interface Shutdown {
+  stopped: Promise<number>;
+  stop: (signal: NodeJS.Signals) => void;
+}
+
+function onSignals(daemon: RunningDaemon, log: ShutdownLog): Shutdown {
   let stopping = false;
   let resolveStopped: (code: number) => void = () => undefined;
   const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
