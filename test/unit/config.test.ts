@@ -53,7 +53,7 @@ describe('schema defaults', () => {
         connect_timeout_ms: 10000,
         first_byte_timeout_ms: 120000,
         stream_idle_timeout_ms: 60000,
-        connections: 256,
+        connections: 1024,
       },
       pool: {
         strategy: 'round-robin',

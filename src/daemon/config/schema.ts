@@ -54,7 +54,7 @@ const upstreamSchema = section({
   connect_timeout_ms: positiveInt().default(10_000),
   first_byte_timeout_ms: positiveInt().default(120_000),
   stream_idle_timeout_ms: positiveInt().default(60_000),
-  connections: positiveInt().default(256),
+  connections: positiveInt().default(1024),
 });
 
 const poolSchema = section({
