@@ -80,7 +80,7 @@ export async function startDaemon(deps: DaemonDeps): Promise<RunningDaemon> {
     dataDir: live.current.data_dir,
     flushMs: live.current.state.flush_ms,
     log,
-    collect: () => ({ keys: pool.exportState(live.current.state.forget_after_days * DAY_MS), clients: usage.exportState() }),
+    collect: () => ({ keys: pool.exportStateJson(live.current.state.forget_after_days * DAY_MS), clients: usage.exportState() }),
   });
   pool.loadHistory(keyHistory);
   usage.loadState(clientHistory);

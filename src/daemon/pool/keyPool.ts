@@ -122,6 +122,7 @@ export class KeyPool {
     }
     key.label = input.label;
     key.project = input.project;
+    key.revision += 1;
     if (key.scope !== scope || key.removed) {
       this.takeOutOfRotation(key);
       this.scopes.get(key.scope)?.delete(key);
@@ -159,6 +160,7 @@ export class KeyPool {
     if (!key) return;
     const now = this.options.clock();
     key.inflight -= 1;
+    key.revision += 1;
     countForKey(key, outcome, now);
     switch (outcome.kind) {
       case 'success':
@@ -193,10 +195,12 @@ export class KeyPool {
     key.invalid = undefined;
     key.streak = 0;
     key.backoffUntil = 0;
+    key.revision += 1;
     if (options.clearCooldowns) {
       for (const view of this.views.values()) {
         if (view.clear(key.scope)) this.returnScopeToView(view, key.scope);
       }
+      for (const member of this.scopeMembers(key.scope)) member.revision += 1;
     }
     if (this.canServe(key, this.options.clock())) this.putIntoRotation(key);
     this.notify();
@@ -227,6 +231,7 @@ export class KeyPool {
     if (!key || key.removed) return;
     const now = this.options.clock();
     this.markInvalid(key, reason, now);
+    key.revision += 1;
     key.lastError = { kind: 'deadKey', message, at: now };
     this.notify();
   }
@@ -243,16 +248,28 @@ export class KeyPool {
 
   /** Everything worth keeping across a restart; history of keys gone over `forgetAfterMs` is dropped. */
   exportState(forgetAfterMs: number): PersistedKey[] {
+    return this.exportStateJson(forgetAfterMs).map((json) => JSON.parse(json) as PersistedKey);
+  }
+
+  /**
+   * The same, as one JSON text per key. A key that did not change since the
+   * last save reuses its text, so saving 10,000 keys costs little more than
+   * saving the few that served requests meanwhile.
+   */
+  exportStateJson(forgetAfterMs: number): string[] {
     const now = this.options.clock();
-    const records: PersistedKey[] = [];
+    const records: string[] = [];
     for (const key of this.keys.values()) {
       if (key.removed && key.removedAt !== undefined && now - key.removedAt > forgetAfterMs) continue;
-      records.push(persistedOf(key, this.cooldownsOf(key, now)));
+      if (key.saved?.revision !== key.revision) {
+        key.saved = { revision: key.revision, json: JSON.stringify(persistedOf(key, this.cooldownsOf(key, now))) };
+      }
+      records.push(key.saved.json);
     }
     for (const [id, record] of this.dormant) {
       const gone = record.removedAt ?? now;
       if (now - gone > forgetAfterMs) this.dormant.delete(id);
-      else if (!this.keys.has(id)) records.push(record);
+      else if (!this.keys.has(id)) records.push(JSON.stringify(record));
     }
     return records;
   }
@@ -261,6 +278,7 @@ export class KeyPool {
     this.dormant.delete(key.id);
     const now = this.options.clock();
     restoreFields(key, record, now);
+    key.revision += 1;
     if (key.invalid) this.takeOutOfRotation(key);
     for (const cooldown of record.cooldowns) {
       if (cooldown.until <= now) continue;
@@ -373,7 +391,10 @@ export class KeyPool {
   }
 
   private coolScope(scope: string, model: string, until: number, reason: string): void {
-    this.viewFor(model).cool(scope, until, reason, this.scopeMembers(scope));
+    const members = this.scopeMembers(scope);
+    this.viewFor(model).cool(scope, until, reason, members);
+    // The whole project's saved cooldowns changed, not only the reporting key's.
+    for (const key of members) key.revision += 1;
   }
 
   private viewFor(model: string): ModelView<PoolKey> {

@@ -73,6 +73,9 @@ export interface PoolKey {
   lifetime: Counters;
   today: Counters;
   todayDate: string;
+  /** Bumped on every change worth saving; the saved JSON is reused while it stays the same. */
+  revision: number;
+  saved?: { revision: number; json: string };
 }
 
 export function createPoolKey(id: string, secret: string, now: number): PoolKey {
@@ -88,6 +91,7 @@ export function createPoolKey(id: string, secret: string, now: number): PoolKey 
     lifetime: emptyCounters(),
     today: emptyCounters(),
     todayDate: pacificDate(now),
+    revision: 0,
   };
 }
 

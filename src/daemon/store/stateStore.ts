@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { JSONFile, TextFile } from 'lowdb/node';
 import type { Logger } from 'pino';
 import { PoolError } from '../errors.js';
 import type { PersistedClient } from '../auth/clientUsage.js';
@@ -24,6 +24,12 @@ export interface LoadedState extends PersistedState {
   store: StateStore;
 }
 
+/** What a save writes: each key as its own JSON text (cached by the pool while unchanged). */
+export interface StateToSave {
+  keys: string[];
+  clients: PersistedClient[];
+}
+
 export class StateStore {
   private timer?: NodeJS.Timeout;
   private lastWriteAt = 0;
@@ -31,14 +37,14 @@ export class StateStore {
   private closed = false;
 
   private constructor(
-    private readonly db: Low<StateFile> | undefined,
-    private readonly collect: () => PersistedState,
+    private readonly file: TextFile | undefined,
+    private readonly collect: () => StateToSave,
     private readonly flushMs: number,
     private readonly log: Logger,
   ) {}
 
   /** Reads the state file (moving a bad one aside) and returns a store that writes `collect()`. */
-  static async open(options: { dataDir: string; flushMs: number; log: Logger; collect: () => PersistedState }): Promise<LoadedState> {
+  static async open(options: { dataDir: string; flushMs: number; log: Logger; collect: () => StateToSave }): Promise<LoadedState> {
     const { dataDir, log } = options;
     try {
       mkdirSync(dataDir, { recursive: true });
@@ -48,20 +54,19 @@ export class StateStore {
     const file = join(dataDir, 'state.json');
     const db = new Low<StateFile>(new JSONFile(file), emptyState());
     const problem = await readState(db);
-    if (!problem) return { store: new StateStore(db, options.collect, options.flushMs, log), keys: db.data.keys, clients: db.data.clients };
+    if (!problem) return { store: new StateStore(new TextFile(file), options.collect, options.flushMs, log), keys: db.data.keys, clients: db.data.clients };
     const movedTo = moveAside(file);
     if (!movedTo) {
       log.error({ file, problem }, 'the state file is unusable and cannot be moved aside: running without saving state, so as not to overwrite it');
       return { store: new StateStore(undefined, options.collect, options.flushMs, log), keys: [], clients: [] };
     }
     log.warn({ file, problem, movedTo }, 'the state file was unusable: moved aside, starting with fresh state');
-    db.data = emptyState();
-    return { store: new StateStore(db, options.collect, options.flushMs, log), keys: [], clients: [] };
+    return { store: new StateStore(new TextFile(file), options.collect, options.flushMs, log), keys: [], clients: [] };
   }
 
   /** Something changed: write within `flushMs` (coalescing everything that changes meanwhile). */
   markDirty(): void {
-    if (this.timer || this.closed || !this.db) return;
+    if (this.timer || this.closed || !this.file) return;
     const wait = Math.max(0, this.lastWriteAt + this.flushMs - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -72,12 +77,12 @@ export class StateStore {
 
   /** Writes now (shutdown); resolves when the file is on disk. */
   async flush(): Promise<void> {
-    if (!this.db) return;
-    const db = this.db;
+    if (!this.file) return;
+    const file = this.file;
     this.lastWriteAt = Date.now();
-    db.data = { version: STATE_VERSION, savedAt: this.lastWriteAt, ...this.collect() };
+    const text = serializeState(this.lastWriteAt, this.collect());
     this.writing = this.writing.then(() =>
-      db.write().catch((error: NodeJS.ErrnoException) => {
+      file.write(text).catch((error: NodeJS.ErrnoException) => {
         this.log.error({ code: error.code }, 'could not write the state file; will try again on the next change');
       }),
     );
@@ -104,6 +109,12 @@ async function readState(db: Low<StateFile>): Promise<string | undefined> {
   if (!checked.success) return `unexpected content at ${checked.error.issues[0]?.path.join('.') || 'top level'}`;
   db.data = checked.data;
   return undefined;
+}
+
+/** The state file's text: the same JSON the schema reads, one key per line. */
+function serializeState(savedAt: number, state: StateToSave): string {
+  const keys = state.keys.length === 0 ? '[]' : `[\n${state.keys.join(',\n')}\n]`;
+  return `{"version":${STATE_VERSION},"savedAt":${savedAt},"keys":${keys},"clients":${JSON.stringify(state.clients)}}\n`;
 }
 
 function emptyState(): StateFile {
