@@ -1,8 +1,7 @@
-import { loadConfig, type ConfigOverrides } from '../daemon/config/loadConfig.js';
 import { ConfigError } from '../daemon/errors.js';
 import { ControlRequestError, SocketControlClient, type ControlClient } from '../protocol/client.js';
 import { HttpControlClient } from '../protocol/httpClient.js';
-import { defaultSocketPath } from '../protocol/paths.js';
+import { resolveSocketPath } from './socketPath.js';
 
 /**
  * What the client commands share: reach the daemon over its Unix socket
@@ -20,12 +19,6 @@ export interface ClientArgs {
 }
 
 export type ConnectableClient = ControlClient & { connect(): Promise<void> };
-
-export function resolveSocketPath(args: ClientArgs): string {
-  const overrides: ConfigOverrides = { configPath: args.config, dataDir: args.dataDir, socket: args.socket };
-  const { config } = loadConfig(overrides);
-  return config.control_socket ?? defaultSocketPath(config.data_dir);
-}
 
 export function createClient(args: ClientArgs, options: { reconnect: boolean }, env: NodeJS.ProcessEnv = process.env): ConnectableClient {
   const url = args.url ?? (env.GEMINI_POOL_URL?.trim() || undefined);
