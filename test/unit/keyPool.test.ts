@@ -173,3 +173,21 @@ describe('KeyPool', () => {
     assert.equal(pool.findKeyId('nope'), undefined);
   });
 });
+
+describe('Rotation', () => {
+  test('keys coming back are scattered, not appended as one block', async () => {
+    const { Rotation } = await import('../../src/daemon/pool/rotation.js');
+    const rotation = new Rotation<number>();
+    for (let i = 0; i < 1_000; i += 1) rotation.add(i);
+    for (let i = 0; i < 200; i += 1) rotation.remove(i);
+    for (let i = 0; i < 200; i += 1) rotation.addAnywhere(i);
+    let longestRun = 0;
+    let run = 0;
+    for (const item of rotation.values()) {
+      run = item < 200 ? run + 1 : 0;
+      longestRun = Math.max(longestRun, run);
+    }
+    assert.equal(rotation.size, 1_000);
+    assert.ok(longestRun < 10, `a run of ${longestRun} returned keys in a row`);
+  });
+});

@@ -202,7 +202,7 @@ export class KeyPool {
       }
       for (const member of this.scopeMembers(key.scope)) member.revision += 1;
     }
-    if (this.canServe(key, this.options.clock())) this.putIntoRotation(key);
+    if (this.canServe(key, this.options.clock())) this.putIntoRotation(key, true);
     this.notify();
     return true;
   }
@@ -376,7 +376,7 @@ export class KeyPool {
     for (let at = this.soonestBackoffEnd(); at !== undefined && at <= now; at = this.soonestBackoffEnd()) {
       const { key } = this.backoffs.pop() as { at: number; key: PoolKey };
       key.backoffUntil = 0;
-      this.putIntoRotation(key);
+      this.putIntoRotation(key, true);
     }
   }
 
@@ -386,7 +386,7 @@ export class KeyPool {
 
   private returnScopeToView(view: ModelView<PoolKey>, scope: string): void {
     for (const key of this.scopeMembers(scope)) {
-      if (this.available.has(key)) view.rotation.add(key);
+      if (this.available.has(key)) view.rotation.addAnywhere(key);
     }
   }
 
@@ -426,10 +426,12 @@ export class KeyPool {
     return !key.removed && !key.invalid && key.backoffUntil <= now;
   }
 
-  private putIntoRotation(key: PoolKey): void {
+  /** `anywhere` for keys coming back (not newly loaded ones), so that they scatter. */
+  private putIntoRotation(key: PoolKey, anywhere = false): void {
     if (!this.canServe(key, this.options.clock())) return;
-    this.available.add(key);
-    for (const view of this.views.values()) view.offer(key);
+    if (anywhere) this.available.addAnywhere(key);
+    else this.available.add(key);
+    for (const view of this.views.values()) view.offer(key, anywhere);
   }
 
   private takeOutOfRotation(key: PoolKey): void {

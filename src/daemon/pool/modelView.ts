@@ -59,7 +59,9 @@ export class ModelView<K extends Scoped> {
   }
 
   /** A key became available: it serves this model unless its scope is cooling here. */
-  offer(key: K): void {
-    if (!this.cooled.has(key.scope)) this.rotation.add(key);
+  offer(key: K, anywhere: boolean): void {
+    if (this.cooled.has(key.scope)) return;
+    if (anywhere) this.rotation.addAnywhere(key);
+    else this.rotation.add(key);
   }
 }

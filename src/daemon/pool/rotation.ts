@@ -16,23 +16,29 @@ export class Rotation<T> {
     return this.positions.has(item);
   }
 
+  /** Adds at the end: keys loaded together keep their order (keys.txt order at start). */
+  add(item: T): void {
+    if (this.positions.has(item)) return;
+    this.positions.set(item, this.items.length);
+    this.items.push(item);
+  }
+
   /**
    * Adds at a random position (by swapping with the item there), so that keys
    * coming back together (a reset of all, the end of a shared cooldown) do not
    * form one block that a single request could walk into.
    */
-  add(item: T): void {
+  addAnywhere(item: T): void {
     if (this.positions.has(item)) return;
-    const at = Math.floor(Math.random() * (this.items.length + 1));
-    this.items.push(item);
-    this.positions.set(item, this.items.length - 1);
-    if (at < this.items.length - 1) {
-      const displaced = this.items[at];
-      this.items[at] = item;
-      this.items[this.items.length - 1] = displaced;
-      this.positions.set(item, at);
-      this.positions.set(displaced, this.items.length - 1);
-    }
+    this.add(item);
+    const last = this.items.length - 1;
+    const at = Math.floor(Math.random() * this.items.length);
+    if (at === last) return;
+    const displaced = this.items[at];
+    this.items[at] = item;
+    this.items[last] = displaced;
+    this.positions.set(item, at);
+    this.positions.set(displaced, last);
   }
 
   remove(item: T): void {
