@@ -25,7 +25,7 @@ export async function runDemo(args: { host: string; port: string }): Promise<num
     const log = createLogger(config.log.level, config.log.format);
     const daemon = await startDaemon({ config, keys: DEMO_KEYS, log });
     const stopped = waitForSignal(daemon, log);
-    printBanner(daemon.url, fake.url);
+    printBanner(daemon.url, fake.url, daemon.socketPath);
     const code = await stopped;
     await fake.close();
     return code;
@@ -34,7 +34,7 @@ export async function runDemo(args: { host: string; port: string }): Promise<num
   }
 }
 
-function printBanner(url: string, upstreamUrl: string): void {
+function printBanner(url: string, upstreamUrl: string, socketPath: string): void {
   const lines = [
     '',
     `gemini-pool demo: the daemon listens on ${url}, in front of a simulated Gemini at ${upstreamUrl}.`,
@@ -45,6 +45,8 @@ function printBanner(url: string, upstreamUrl: string): void {
     `  curl -sN '${url}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse' -d '{"contents":[{"parts":[{"text":"Stream please [[chunks:5]]"}]}]}'`,
     `  curl -s ${url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"gemini-2.5-flash","messages":[{"role":"user","content":"Hi"}]}'`,
     `  curl -s ${url}/health`,
+    'Watch it live, in another terminal:',
+    `  npx gemini-pool dashboard --socket ${socketPath}`,
     'Press Ctrl-C to stop.',
     '',
   ];

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startFakeGemini, type FakeGemini } from '../../src/fake/fakeGemini.js';
@@ -9,6 +10,10 @@ import { runCli, tempDir } from '../helpers/harness.js';
 const noStackTrace = (text: string) => assert.ok(!/\n\s+at .+:\d+:\d+/.test(text), `stack trace in:\n${text}`);
 
 describe('gemini-pool CLI', () => {
+  test('the built entry is executable, so npx gemini-pool runs it', () => {
+    assert.ok((statSync(join(process.cwd(), 'dist/cli/main.js')).mode & 0o111) !== 0);
+  });
+
   test('--help lists the commands and exits 0', async () => {
     const result = await runCli(['--help']);
     assert.equal(result.code, 0);
