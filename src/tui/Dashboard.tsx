@@ -1,6 +1,7 @@
 import { Box, useApp } from 'ink';
 import { useCallback, useMemo } from 'react';
 import type { ControlClient } from '../protocol/client.js';
+import { ClientsPanel } from './ClientsPanel.js';
 import { FilterBar } from './FilterBar.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
@@ -21,7 +22,7 @@ import { useTick } from './useTick.js';
 import { useUiState } from './useUiState.js';
 
 /**
- * The whole screen: header, keys table, recent requests, status line. It
+ * The whole screen: header, keys table, client usage, recent requests, status line. It
  * renders from one snapshot at a time; everything below gets only what it
  * shows. Quitting (q, Ctrl-C) exits the Ink app; runDashboard cleans up.
  */
@@ -38,7 +39,8 @@ export function Dashboard({ client }: DashboardProps) {
 
   const filter = activeFilter(ui);
   const filterBar = ui.mode === 'filter' || ui.filter !== '';
-  const layout = planLayout(height, { filterBar });
+  const clients = snapshot?.clients ?? [];
+  const layout = planLayout(height, { filterBar, clients: clients.length });
   const allKeys = snapshot?.keys;
   const keys = useMemo(() => orderKeys(allKeys ?? [], filter, ui.sort), [allKeys, filter, ui.sort]);
   const selection = useSelection(keys, ui.selectedId, layout.tableRows);
@@ -76,6 +78,7 @@ export function Dashboard({ client }: DashboardProps) {
           <Box flexDirection="column" flexGrow={1}>
             <KeysTable keys={selection.visible} columns={keyColumns} selectedId={selection.selected?.id} now={now} stale={stale} emptyText={emptyText(snapshot !== undefined, total, ui)} />
           </Box>
+          {layout.clientRows > 0 ? <ClientsPanel clients={clients} rows={layout.clientRows} stale={stale} /> : null}
           {layout.recentRows > 0 && snapshot ? <RecentRequests requests={recent} columns={recentColumns} stale={stale} /> : null}
         </>
       )}

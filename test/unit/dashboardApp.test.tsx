@@ -340,6 +340,19 @@ describe('dashboard', () => {
     await waitForText(app, 'AIza…0003');
   });
 
+  test('client usage shows under the keys, by name', async () => {
+    const snapshot = threeKeys();
+    snapshot.clients = [
+      { name: 'team-a', lastMinute: 3, today: { requests: 42, errors: 1, promptTokens: 1_000, completionTokens: 234 }, lifetime: { requests: 900, errors: 5, promptTokens: 0, completionTokens: 0 } },
+      { name: 'ci-bot', lastMinute: 0, today: { requests: 7, errors: 0, promptTokens: 10, completionTokens: 5 }, lifetime: { requests: 7, errors: 0, promptTokens: 10, completionTokens: 5 } },
+    ];
+    const app = mount(new FakeControlClient(snapshot), { columns: 100, rows: 30 });
+    const screen = await waitForText(app, 'team-a');
+    const teamLine = screen.split('\n').find((line) => line.startsWith('team-a')) ?? '';
+    assert.match(teamLine, /team-a\s+3\s+42\s+1(\.2k|,?234)/);
+    assert.ok(screen.indexOf('team-a') < screen.indexOf('ci-bot'), 'the busiest client first');
+  });
+
   test('cooldowns count down every second between snapshots', async () => {
     const now = Date.now();
     const snapshot = snapshotOf([keyView(1, { state: 'cooling', cooldowns: [{ model: 'gemini-2.5-flash', until: now + 10_500, reason: 'quota-minute' }] })], now);
