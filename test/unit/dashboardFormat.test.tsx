@@ -258,10 +258,14 @@ describe('ordering, filter and selection', () => {
 
 describe('layout', () => {
   test('80x24 keeps a recent panel; short terminals drop it; tall ones grow both', () => {
-    assert.deepEqual(planLayout(24, { filterBar: false }), { tableRows: 14, recentRows: 4 });
-    assert.deepEqual(planLayout(24, { filterBar: true }), { tableRows: 13, recentRows: 4 });
-    assert.deepEqual(planLayout(15, { filterBar: false }), { tableRows: 10, recentRows: 0 });
-    assert.deepEqual(planLayout(60, { filterBar: false }), { tableRows: 44, recentRows: 10 });
+    assert.deepEqual(planLayout(24, { filterBar: false }), { tableRows: 14, recentRows: 4, clientRows: 0 });
+    assert.deepEqual(planLayout(24, { filterBar: true }), { tableRows: 13, recentRows: 4, clientRows: 0 });
+    assert.deepEqual(planLayout(15, { filterBar: false }), { tableRows: 10, recentRows: 0, clientRows: 0 });
+    assert.deepEqual(planLayout(60, { filterBar: false }), { tableRows: 44, recentRows: 10, clientRows: 0 });
+    // Client usage takes its rows (and a title) from the table, at most four, and only when there is room.
+    assert.deepEqual(planLayout(24, { filterBar: false, clients: 2 }), { tableRows: 11, recentRows: 4, clientRows: 2 });
+    assert.deepEqual(planLayout(60, { filterBar: false, clients: 9 }), { tableRows: 39, recentRows: 10, clientRows: 4 });
+    assert.deepEqual(planLayout(15, { filterBar: false, clients: 3 }), { tableRows: 10, recentRows: 0, clientRows: 0 });
     assert.equal(planLayout(3, { filterBar: true }).tableRows, 1);
   });
 
