@@ -8,7 +8,7 @@ import { loadKeys } from '../../src/daemon/config/keysFile.js';
 import { loadConfig } from '../../src/daemon/config/loadConfig.js';
 import { createLogger } from '../../src/daemon/log.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon/run.js';
-import { startFakeGemini, type FakeGemini } from '../../src/fake/fakeGemini.js';
+import { startFakeGemini } from '../../src/fake/fakeGemini.js';
 import { startChildDaemon } from '../helpers/childDaemon.js';
 import { postJson, tempDir, userText } from '../helpers/harness.js';
 

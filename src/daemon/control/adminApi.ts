@@ -23,7 +23,7 @@ export function createAdminApi(hub: ControlHub, authorized: (req: IncomingMessag
         return;
       }
       if (path === '/admin/call' && req.method === 'POST') return call(hub, req, res);
-      if (path === '/admin/events' && req.method === 'GET') return events(hub, req, res);
+      if (path === '/admin/events' && req.method === 'GET') return events(hub, res);
       if (path === '/admin/status' && req.method === 'GET') {
         sendJson(res, 200, await hub.handle({ id: 0, method: 'status' }));
         return;
@@ -52,7 +52,7 @@ async function call(hub: ControlHub, req: IncomingMessage, res: ServerResponse):
   sendJson(res, 200, await hub.handle(message));
 }
 
-function events(hub: ControlHub, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function events(hub: ControlHub, res: ServerResponse): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
   res.write(': gemini-pool snapshots\n\n');
   const unsubscribe = hub.subscribe((snapshot) => {
