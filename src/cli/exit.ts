@@ -14,3 +14,16 @@ export function reportError(error: unknown): number {
 export function fail(error: unknown): never {
   process.exit(reportError(error));
 }
+
+/** Runs a command's work: a PoolError becomes its message's lines and exit 1; anything else one line. */
+export function guarded(work: () => number): number {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof PoolError) {
+      for (const line of error.message.split('\n')) console.error(line);
+      return 1;
+    }
+    return reportError(error);
+  }
+}

@@ -1,9 +1,8 @@
 import { KEYS_ENV_VAR, parseEnvKeys, parseKeysText, type KeyProblem } from '../daemon/config/keysFile.js';
 import { loadConfig } from '../daemon/config/loadConfig.js';
-import { PoolError } from '../daemon/errors.js';
 import { keyIdOf, maskSecret } from '../daemon/secrets.js';
 import { EditError, lineEndingOf, openForEdit, readExisting, resolveUserPath, shownPath, writeAtomically } from './atomicEdit.js';
-import { reportError } from './exit.js';
+import { guarded } from './exit.js';
 
 /**
  * `gemini-pool keys add | remove | list`: edit keys.txt itself, with no
@@ -195,15 +194,3 @@ function describe(secret: string): string {
   return `${maskSecret(secret)} (id ${keyIdOf(secret)})`;
 }
 
-/** Runs a command: a refusal or config problem is printed line by line, anything else as one line; never a stack trace. */
-function guarded(work: () => number): number {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof PoolError) {
-      for (const line of error.message.split('\n')) console.error(line);
-      return 1;
-    }
-    return reportError(error);
-  }
-}

@@ -4,10 +4,9 @@ import { isLoopbackHost } from '../daemon/auth/openAccess.js';
 import { DEFAULT_CONFIG_FILE } from '../daemon/config/loadConfig.js';
 import { checkConfigText } from '../daemon/config/parseConfigText.js';
 import type { Config } from '../daemon/config/schema.js';
-import { PoolError } from '../daemon/errors.js';
 import { maskSecret } from '../daemon/secrets.js';
 import { EditError, openForEdit, readExisting, resolveUserPath, shownPath, writeAtomically } from './atomicEdit.js';
-import { reportError } from './exit.js';
+import { guarded } from './exit.js';
 
 /**
  * `gemini-pool tokens add | list | revoke`: edit the client tokens in the
@@ -304,15 +303,3 @@ function problemsError(text: string, shown: string): EditError {
   return new EditError([...problems, `${shown}: cannot edit this config until it is valid: nothing changed`].join('\n'));
 }
 
-/** Runs a command: a refusal or config problem is printed line by line, anything else as one line; never a stack trace. */
-function guarded(work: () => number): number {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof PoolError) {
-      for (const line of error.message.split('\n')) console.error(line);
-      return 1;
-    }
-    return reportError(error);
-  }
-}
